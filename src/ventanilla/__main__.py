@@ -1,0 +1,5 @@
+import sys
+
+from ventanilla.cli import main
+
+sys.exit(main())

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ventanilla.backoffice import views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:slug>/", views.agency_dashboard, name="agency"),
+]

@@ -1,0 +1,180 @@
+"""JSON Schemas of the catalogue's YAML files.
+
+The catalogue is declared in a folder holding ``agencies.yaml``, ``evidence.yaml``,
+``events.yaml`` and one file per public service under ``services/``. The vocabulary
+follows SEMIC CPSV-AP (public service, competent authority, life/business event,
+channel, cost, evidence, output, legal resource). Every human-readable text is a
+mapping from language code to text and must be given in every shipped language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ventanilla.catalogue.enums import Channel, EventKind
+
+SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80}
+
+
+def text(languages: list[str], *, max_length: int = 4000) -> dict[str, Any]:
+    """A text given in each of ``languages`` (and possibly more)."""
+    return {
+        "type": "object",
+        "required": languages,
+        "propertyNames": {"pattern": "^[a-z]{2}$"},
+        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": max_length},
+    }
+
+
+def agencies_schema(languages: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["version", "agencies"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "integer", "minimum": 1},
+            "agencies": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["slug", "name", "description"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "slug": SLUG,
+                        "name": text(languages, max_length=200),
+                        "description": text(languages),
+                        "website": {"type": "string", "format": "uri", "maxLength": 300},
+                        "email": {"type": "string", "format": "email", "maxLength": 254},
+                        "phone": {"type": "string", "maxLength": 40},
+                        "address": {"type": "string", "maxLength": 300},
+                    },
+                },
+            },
+        },
+    }
+
+
+def evidence_schema(languages: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["version", "evidence"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "integer", "minimum": 1},
+            "evidence": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["slug", "name", "description"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "slug": SLUG,
+                        "name": text(languages, max_length=200),
+                        "description": text(languages),
+                        "held_by": {**SLUG, "description": "agency whose registry holds it"},
+                    },
+                },
+            },
+        },
+    }
+
+
+def events_schema(languages: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["version", "events"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "integer", "minimum": 1},
+            "events": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["slug", "kind", "name", "description", "services"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "slug": SLUG,
+                        "kind": {"enum": list(EventKind.values)},
+                        "name": text(languages, max_length=200),
+                        "description": text(languages),
+                        "services": {
+                            "type": "array",
+                            "minItems": 1,
+                            "uniqueItems": True,
+                            "items": SLUG,
+                        },
+                    },
+                },
+            },
+        },
+    }
+
+
+def service_schema(languages: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": [
+            "slug",
+            "version",
+            "name",
+            "description",
+            "eligibility",
+            "output",
+            "competent_agency",
+            "channels",
+            "cost",
+            "processing_days",
+            "legal_basis",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "slug": SLUG,
+            "version": {"type": "integer", "minimum": 1},
+            "name": text(languages, max_length=200),
+            "description": text(languages),
+            "eligibility": text(languages),
+            "output": text(languages, max_length=300),
+            "competent_agency": SLUG,
+            "participating_agencies": {"type": "array", "uniqueItems": True, "items": SLUG},
+            "channels": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"enum": list(Channel.values)},
+            },
+            "cost": {
+                "type": "object",
+                "required": ["amount", "currency"],
+                "additionalProperties": False,
+                "properties": {
+                    "amount": {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$"},
+                    "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                },
+            },
+            "processing_days": {"type": "integer", "minimum": 0, "maximum": 365},
+            "evidence": {"type": "array", "uniqueItems": True, "items": SLUG},
+            "legal_basis": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["title"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "title": text(languages, max_length=300),
+                        "url": {"type": "string", "format": "uri", "maxLength": 300},
+                    },
+                },
+            },
+            "keywords": {
+                "type": "object",
+                "propertyNames": {"pattern": "^[a-z]{2}$"},
+                "additionalProperties": {
+                    "type": "array",
+                    "items": {"type": "string", "minLength": 1, "maxLength": 60},
+                },
+            },
+        },
+    }

@@ -1,0 +1,251 @@
+"""The ``ventanilla`` command: up, serve, worker, demo, manage."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+SETTINGS = "ventanilla.config.settings"
+WSGI_APP = "ventanilla.config.wsgi:application"
+READY_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+
+
+def _configure(data_dir: str | None) -> None:
+    if data_dir:
+        os.environ["VENTANILLA_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+
+
+def _setup_django() -> None:
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        sys.exit(f"ventanilla: cannot start: {exc}")
+
+
+def _default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _server_command(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "granian",
+        "--interface", "wsgi",
+        "--host", host,
+        "--port", str(port),
+        "--workers", str(workers),
+        "--blocking-threads", "4",
+        "--no-ws",
+        "--log-level", "warning",
+        WSGI_APP,
+    ]  # fmt: skip
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "ventanilla", "worker"]
+
+
+def _prepare_database(*, residents: int) -> None:
+    """Migrate, create the cache table and load Demoland into an empty database."""
+    from django.core.management import call_command
+
+    from ventanilla.identity.models import Agency
+
+    print("Preparing the database…", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    if not Agency.objects.exists():
+        print("Loading the demo government Demoland (first start only)…", flush=True)
+        call_command("demo", residents=residents)
+
+
+def _wait_until_ready(url: str, processes: Sequence[subprocess.Popen[bytes]]) -> bool:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in processes):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _stop(processes: Sequence[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _print_sign_ins() -> None:
+    from ventanilla.demo.services import DEMO_TOTP_SECRET, demo_sign_ins
+
+    sign_ins = demo_sign_ins()
+    if not sign_ins:
+        return
+    print("\nDemo sign-ins (embedded demo only):")
+    for sign_in in sign_ins:
+        extra = "  + authenticator code" if sign_in.totp else ""
+        print(f"  {sign_in.who:<32} {sign_in.email:<46} {sign_in.password}{extra}")
+    print(
+        "\nOfficials must use an authenticator app. Add the demo key "
+        f"{DEMO_TOTP_SECRET} to one, or get the current code with:\n"
+        "  ventanilla manage demo_totp_code"
+    )
+    print("Emails (sign-up codes) are printed in this terminal.")
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    _configure(args.data_dir)
+    _setup_django()
+    _prepare_database(residents=args.residents)
+    url = f"http://{args.host}:{args.port}/"
+    env = {**os.environ}
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        processes.append(
+            subprocess.Popen(_server_command(args.host, args.port, args.workers), env=env)  # noqa: S603
+        )
+        processes.append(subprocess.Popen(_worker_command(), env=env))  # noqa: S603
+        if not _wait_until_ready(f"{url}healthz", processes):
+            print("ventanilla: the web server did not start; see the messages above.")
+            _stop(processes)
+            return 1
+        print(f"\nVentanilla is running at {url}  (press Ctrl-C to stop)")
+        _print_sign_ins()
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        print("ventanilla: a process stopped unexpectedly; stopping the rest.")
+        _stop(processes)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+        _stop(processes)
+        print("Stopped.")
+        return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _configure(args.data_dir)
+    _setup_django()  # fail here, with a clear message, on unsafe production settings
+    command = _server_command(args.host, args.port, args.workers)
+    os.execv(sys.executable, command)  # noqa: S606 - replaces this process with the server
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _configure(args.data_dir)
+    _setup_django()
+    from django.core.management import call_command
+
+    with contextlib.suppress(KeyboardInterrupt):
+        call_command("db_worker", reload=False, queue_name="*")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _configure(args.data_dir)
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("demo", residents=args.residents)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _configure(args.data_dir)
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ventanilla manage", *args.arguments])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ventanilla", description="Ventanilla, the single window to public services."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_dir_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--data-dir",
+            help="where the embedded database and secret key live "
+            "(default: $VENTANILLA_DATA_DIR or ./.ventanilla)",
+        )
+
+    def server_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=8000)
+        command.add_argument(
+            "--workers", type=int, default=_default_workers(), help="web worker processes"
+        )
+
+    up = sub.add_parser(
+        "up", help="migrate, load Demoland if empty, run the web server and the task worker"
+    )
+    server_options(up)
+    data_dir_option(up)
+    up.add_argument("--residents", type=int, default=1000, help=argparse.SUPPRESS)
+    up.set_defaults(handler=cmd_up)
+
+    serve = sub.add_parser("serve", help="run the production web server only")
+    server_options(serve)
+    data_dir_option(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background task worker")
+    data_dir_option(worker)
+    worker.set_defaults(handler=cmd_worker)
+
+    demo = sub.add_parser("demo", help="load the demo government Demoland")
+    demo.add_argument(
+        "--residents", type=int, default=1000, help="synthetic residents (1 to 1,000,000)"
+    )
+    data_dir_option(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    data_dir_option(manage)
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

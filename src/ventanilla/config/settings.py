@@ -1,0 +1,288 @@
+"""Ventanilla's settings: one module, read from the environment (12-factor).
+
+``VENTANILLA_MODE=embedded`` (the default) needs nothing: it keeps a SQLite file (WAL mode)
+and a generated secret key in ``VENTANILLA_DATA_DIR``. ``VENTANILLA_MODE=production``
+refuses to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+MODE = os.environ.get("VENTANILLA_MODE", "embedded").strip().lower()
+if MODE not in {"embedded", "production"}:
+    raise ImproperlyConfigured(f"VENTANILLA_MODE must be 'embedded' or 'production', not {MODE!r}.")
+EMBEDDED = MODE == "embedded"
+
+DATA_DIR = Path(os.environ.get("VENTANILLA_DATA_DIR") or Path.cwd() / ".ventanilla").resolve()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _persistent_secret_key(data_dir: Path) -> str:
+    """Read the embedded secret key, creating it (mode 0600) on first start.
+
+    Several processes (web workers, the task worker) may start at once: the file is
+    created exclusively and whoever loses the race reads the winner's key.
+    """
+    path = data_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) < 50:
+            raise ImproperlyConfigured(
+                f"{path} holds no usable secret key; delete it to have a new one made."
+            ) from None
+        return key
+    key = secrets.token_urlsafe(64)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+if EMBEDDED:
+    (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret_key(DATA_DIR)
+    ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
+else:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "VENTANILLA_MODE=production needs SECRET_KEY: a random value of at least "
+            "50 characters (for example from `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(64))'`)."
+        )
+    ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "VENTANILLA_MODE=production needs ALLOWED_HOSTS: the host names this site "
+            "answers to, separated by commas (for example 'ventanilla.gov.example')."
+        )
+
+DEBUG = _env_bool("VENTANILLA_DEBUG", default=False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    # Ours come before allauth so that our templates override allauth's.
+    "ventanilla.core",
+    "ventanilla.identity",
+    "ventanilla.registries",
+    "ventanilla.catalogue",
+    "ventanilla.portal",
+    "ventanilla.backoffice",
+    "ventanilla.api",
+    "ventanilla.demo",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ventanilla.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "ventanilla.config.urls"
+WSGI_APPLICATION = "ventanilla.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ventanilla.portal.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: DATABASE_URL (PostgreSQL in production) or the embedded SQLite file.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASES: dict[str, dict[str, Any]]
+if DATABASE_URL:
+    DATABASES = {
+        "default": dict(
+            dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "ventanilla.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
+                # lock at BEGIN so concurrent writers wait (busy timeout) instead of failing.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        # Shared by every web and worker process (sign-in rate limits must be).
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ventanilla_cache",
+    }
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:my"
+
+# django-allauth: residents sign in with email; officials must use TOTP.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "ventanilla.identity.forms.ResidentSignupForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/ip,5/5m/key",
+    "signup": "20/m/ip",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ventanilla] "
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Ventanilla"
+MFA_ADAPTER = "ventanilla.identity.adapters.MFAAdapter"
+ACCOUNT_ADAPTER = "ventanilla.identity.adapters.AccountAdapter"
+
+EMAIL_SUBJECT_PREFIX = "[Ventanilla] "
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@ventanilla.example")
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=True)
+else:
+    # Embedded: emails (sign-up codes) are printed in the terminal that runs the server.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Internationalisation: English and Spanish ship complete.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+WHITENOISE_MAX_AGE = 3600
+
+# Security headers (more in core.middleware.SecurityHeadersMiddleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if not EMBEDDED:
+    SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    if _env_bool("BEHIND_TLS_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+
+# Ventanilla's own settings.
+VENTANILLA_SITE_NAME = _("Ventanilla")
+VENTANILLA_GOVERNMENT_NAME = os.environ.get("VENTANILLA_GOVERNMENT_NAME", "Demoland")
+VENTANILLA_CATALOGUE_DIR = Path(
+    os.environ.get("VENTANILLA_CATALOGUE_DIR") or PACKAGE_DIR / "demo" / "catalogue"
+)
+# Exposes /bench/bare (one query, no template) for bench/portal.py; off unless asked for.
+VENTANILLA_BENCH_VIEWS = _env_bool("VENTANILLA_BENCH_VIEWS", default=False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request lines can carry personal data in query strings: keep them out.
+        "django.server": {"level": "WARNING"},
+    },
+}

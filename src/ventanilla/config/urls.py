@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from ventanilla.api.urls import api
+from ventanilla.core import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+]
+
+if settings.VENTANILLA_BENCH_VIEWS:
+    urlpatterns.append(path("bench/bare", health.bench_bare, name="bench-bare"))
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("backoffice/", include("ventanilla.backoffice.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("ventanilla.portal.urls")),
+)
+
+handler404 = "ventanilla.portal.views.not_found"
+handler500 = "ventanilla.portal.views.server_error"

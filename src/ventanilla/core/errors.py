@@ -1,0 +1,41 @@
+"""The error hierarchy every app raises from: each carries a message a person can act on."""
+
+from __future__ import annotations
+
+
+class VentanillaError(Exception):
+    """Base of Ventanilla's own errors."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(VentanillaError):
+    """Input that breaks a rule; ``field`` names where, for forms and APIs."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFoundError(VentanillaError):
+    """The thing does not exist, or the person may not know that it does."""
+
+
+class PermissionDeniedError(VentanillaError):
+    """The person is known but may not do this."""
+
+
+class CatalogueLoadError(ValidationError):
+    """A catalogue file is broken: names the file, the field and the reason."""
+
+    def __init__(self, *, file: str, field: str, reason: str) -> None:
+        self.file = file
+        self.reason = reason
+        where = f"{file}: {field}" if field else file
+        super().__init__(f"{where}: {reason}", field=field)
+
+
+class NationalIdInvalidError(ValidationError):
+    """A national id number that is malformed or fails its check digit."""

@@ -1,0 +1,189 @@
+"""The demo government "Demoland": its catalogue, synthetic residents and demo accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.db import transaction
+from faker import Faker
+
+from ventanilla.catalogue.services import catalogue_load
+from ventanilla.core import national_id
+from ventanilla.core.errors import ValidationError
+from ventanilla.identity.enums import Role
+from ventanilla.identity.models import Agency, User
+from ventanilla.identity.services import official_add, resident_link_person
+from ventanilla.registries.models import Person
+
+SEED = 2026
+MAX_RESIDENTS = 1_000_000
+BATCH = 5_000
+RESIDENT_EMAIL = "resident@demoland.example"
+RESIDENT_PASSWORD = "demoland-resident"  # noqa: S105 - demo only; `ventanilla demo` refuses production
+OFFICIAL_PASSWORD = "demoland-official"  # noqa: S105
+ADMIN_EMAIL = "admin@demoland.example"
+# One authenticator secret for every demo official, so a tester adds it to an app once.
+DEMO_TOTP_SECRET = "VENTANILLADEMOLANDTOTPXX"  # noqa: S105
+OFFICIAL_ROLES = {
+    "civil-registry": [Role.CASEWORKER, Role.APPROVER],
+    "tax-agency": [Role.CASEWORKER, Role.APPROVER],
+}
+DEFAULT_OFFICIAL_ROLES = [Role.CASEWORKER, Role.SERVICE_DESIGNER]
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class DemoSignIn:
+    who: str
+    email: str
+    password: str
+    totp: bool = False
+
+
+@dataclass
+class DemoReport:
+    agencies: int = 0
+    services: int = 0
+    events: int = 0
+    residents_created: int = 0
+    sign_ins: list[DemoSignIn] = field(default_factory=list)
+
+
+def _people(count: int, seed: int) -> Iterator[Person]:
+    fake = Faker(["es_ES", "en_GB"])
+    fake.seed_instance(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    bodies = rng.sample(range(100_000_000, 1_000_000_000), count)
+    municipalities = ["Port Demo", "Villanueva", "Northbridge", "San Telmo", "Eastmarsh"]
+    today = dt.datetime.now(tz=dt.UTC).date()
+    for body in bodies:
+        given, family = fake.first_name(), fake.last_name()
+        yield Person(
+            national_id=national_id.make(body),
+            given_name=given,
+            family_name=family,
+            birth_date=today - dt.timedelta(days=rng.randint(18 * 365, 95 * 365)),
+            birth_place=rng.choice(municipalities),
+            address=f"{fake.street_name()} {rng.randint(1, 250)}",
+            postcode=f"{rng.randint(10000, 99999)}",
+            municipality=rng.choice(municipalities),
+        )
+
+
+def residents_generate(*, count: int, seed: int = SEED, progress: Progress | None = None) -> int:
+    """Fill an empty population registry with ``count`` synthetic people; returns how many.
+
+    The same seed gives the same people, national ids included. A registry that already
+    holds people is left as it is (0 is returned).
+    """
+    if not 1 <= count <= MAX_RESIDENTS:
+        raise ValidationError(
+            f"The number of residents must be between 1 and {MAX_RESIDENTS:,}, not {count:,}.",
+            field="residents",
+        )
+    if Person.objects.exists():
+        return 0
+    batch: list[Person] = []
+    with transaction.atomic():
+        for person in _people(count, seed):
+            batch.append(person)
+            if len(batch) == BATCH:
+                Person.objects.bulk_create(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            Person.objects.bulk_create(batch)
+            if progress:
+                progress(len(batch))
+    return count
+
+
+def _account(email: str, password: str, **extra: object) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, **extra)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _with_totp(user: User) -> None:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
+@transaction.atomic
+def demo_accounts_create() -> None:
+    """The demo's sign-ins: one resident, one official per agency, one administrator."""
+    person = Person.objects.order_by("pk").first()
+    resident = _account(RESIDENT_EMAIL, RESIDENT_PASSWORD)
+    if person is not None and resident.national_id is None:
+        resident_link_person(user=resident, person=person)
+
+    for agency in Agency.objects.order_by("slug"):
+        email = f"official@{agency.slug}.demoland.example"
+        official = _account(email, OFFICIAL_PASSWORD, display_name=f"Official, {agency.slug}")
+        for role in OFFICIAL_ROLES.get(agency.slug, DEFAULT_OFFICIAL_ROLES):
+            official_add(user=official, agency=agency, role=role)
+        _with_totp(official)
+
+    admin = _account(
+        ADMIN_EMAIL, OFFICIAL_PASSWORD, is_staff=True, is_superuser=True, display_name="Admin"
+    )
+    _with_totp(admin)
+
+
+def demo_sign_ins() -> list[DemoSignIn]:
+    """The demo sign-ins that exist in this database, for `ventanilla up` to print."""
+    users = {
+        user.email: user
+        for user in User.objects.filter(email__endswith="demoland.example").prefetch_related(
+            "memberships__agency"
+        )
+    }
+    sign_ins = []
+    if RESIDENT_EMAIL in users:
+        sign_ins.append(DemoSignIn("resident", RESIDENT_EMAIL, RESIDENT_PASSWORD))
+    for email, user in sorted(users.items()):
+        agencies = sorted({membership.agency.slug for membership in user.memberships.all()})
+        if agencies and email != ADMIN_EMAIL:
+            who = f"official of {', '.join(agencies)}"
+            sign_ins.append(DemoSignIn(who, email, OFFICIAL_PASSWORD, totp=True))
+    if ADMIN_EMAIL in users:
+        sign_ins.append(DemoSignIn("administrator", ADMIN_EMAIL, OFFICIAL_PASSWORD, totp=True))
+    return sign_ins
+
+
+def demo_load(
+    *,
+    residents: int = 1000,
+    progress: Progress | None = None,
+    say: Callable[[str], None] | None = None,
+) -> DemoReport:
+    """Load Demoland: catalogue, ``residents`` synthetic people, demo sign-ins."""
+    if not settings.EMBEDDED:
+        raise ValidationError(
+            "The demo government creates accounts with published passwords: it is only "
+            "loaded in VENTANILLA_MODE=embedded.",
+            field="VENTANILLA_MODE",
+        )
+    catalogue = catalogue_load(directory=settings.VENTANILLA_CATALOGUE_DIR, progress=say)
+    created = residents_generate(count=residents, progress=progress)
+    demo_accounts_create()
+    return DemoReport(
+        agencies=catalogue.agencies,
+        services=catalogue.services,
+        events=catalogue.events,
+        residents_created=created,
+        sign_ins=demo_sign_ins(),
+    )

@@ -1,0 +1,106 @@
+"""The resident-facing pages. Thin: parse, call a selector, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from ventanilla.catalogue import selectors
+from ventanilla.catalogue.enums import EventKind
+from ventanilla.core.errors import NotFoundError
+from ventanilla.registries.selectors import person_for_user
+
+MAX_QUERY_LENGTH = 200
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    events = list(selectors.event_list())
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "life_events": [event for event in events if event.kind == EventKind.LIFE],
+            "business_events": [event for event in events if event.kind == EventKind.BUSINESS],
+        },
+    )
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    error = ""
+    results = []
+    if not query:
+        error = "empty"
+    elif len(query) > MAX_QUERY_LENGTH:
+        error = "too_long"
+    else:
+        results = selectors.service_search(query=query, language=get_language()[:2])
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "results": results, "error": error, "max_length": MAX_QUERY_LENGTH},
+        status=400 if error == "too_long" else 200,
+    )
+
+
+@require_GET
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        event = selectors.event_get(slug=slug)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    return render(
+        request,
+        "portal/event.html",
+        {"event": event, "groups": selectors.event_services_by_agency(event=event)},
+    )
+
+
+@require_GET
+def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        service = selectors.service_get(slug=slug)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    return render(request, "portal/service.html", {"service": service})
+
+
+@require_GET
+def agency_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/agencies.html", {"agencies": selectors.agency_list()})
+
+
+@require_GET
+def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        agency = selectors.agency_get(slug=slug)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    return render(
+        request,
+        "portal/agency.html",
+        {"agency": agency, "services": selectors.service_list(agency=agency)},
+    )
+
+
+@login_required
+@require_GET
+def my_ventanilla(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/my.html",
+        {"person": person_for_user(user=request.user)},  # type: ignore[arg-type]
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

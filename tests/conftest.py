@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from ventanilla.catalogue.services import catalogue_load
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    """Tests talk to this machine only (databases, the live server): anything else fails."""
+    if isinstance(address, tuple):
+        host = address[0]
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise RuntimeError(f"a test tried to reach {host}: mock the outside world")
+    return _real_connect(self, address)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def demo_catalogue(db: None) -> None:
+    """The Demoland catalogue, as `ventanilla up` loads it."""
+    catalogue_load(directory=settings.VENTANILLA_CATALOGUE_DIR)
+
+
+@pytest.fixture
+def catalogue_dir(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the small test catalogue that a test may break."""
+    target = tmp_path / "catalogue"
+    shutil.copytree(FIXTURES / "catalogue", target)
+    yield target
+
+
+@pytest.fixture
+def small_catalogue(db: None, catalogue_dir: Path) -> Path:
+    catalogue_load(directory=catalogue_dir)
+    return catalogue_dir
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

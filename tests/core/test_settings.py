@@ -1,0 +1,92 @@
+"""Settings are read at import: each case imports them in a fresh interpreter."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PRINT = (
+    "import django; from django.conf import settings; django.setup(); "
+    "print(settings.SECRET_KEY); print(settings.DATABASES['default']['ENGINE'])"
+)
+
+
+def _run(env: dict[str, str], code: str = PRINT) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("VENTANILLA_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"))}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "DJANGO_SETTINGS_MODULE": "ventanilla.config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_embedded_mode_makes_its_data_dir_and_keeps_one_secret_key(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = _run({"VENTANILLA_DATA_DIR": str(data_dir)})
+    second = _run({"VENTANILLA_DATA_DIR": str(data_dir)})
+    assert first.returncode == 0, first.stderr
+    key, engine = first.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert len(key) >= 50
+    assert second.stdout.split()[0] == key
+    assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_embedded_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    code = "import django; django.setup(); from django.db import connection; connection.ensure_connection()"
+    result = _run({"VENTANILLA_DATA_DIR": str(tmp_path)}, code)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "ventanilla.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({"ALLOWED_HOSTS": "gov.example"}, "VENTANILLA_MODE=production needs SECRET_KEY"),
+        ({"ALLOWED_HOSTS": "gov.example", "SECRET_KEY": "short"}, "VENTANILLA_MODE=production needs SECRET_KEY"),
+        ({"SECRET_KEY": "k" * 64}, "VENTANILLA_MODE=production needs ALLOWED_HOSTS"),
+    ],
+)
+def test_production_mode_refuses_unsafe_settings_and_names_the_variable(
+    tmp_path: Path, env: dict[str, str], missing: str
+) -> None:
+    result = _run({"VENTANILLA_MODE": "production", "VENTANILLA_DATA_DIR": str(tmp_path), **env})
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_mode_starts_with_a_real_key_and_hosts(tmp_path: Path) -> None:
+    result = _run(
+        {
+            "VENTANILLA_MODE": "production",
+            "VENTANILLA_DATA_DIR": str(tmp_path / "unused"),
+            "SECRET_KEY": "k" * 64,
+            "ALLOWED_HOSTS": "gov.example",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "unused" / "secret_key").exists()
+
+
+def test_an_unknown_mode_is_refused(tmp_path: Path) -> None:
+    result = _run({"VENTANILLA_MODE": "testing", "VENTANILLA_DATA_DIR": str(tmp_path)})
+    assert "VENTANILLA_MODE must be 'embedded' or 'production', not 'testing'." in result.stderr
+
+
+def test_the_cli_says_what_is_missing_without_a_traceback(tmp_path: Path) -> None:
+    result = _run(
+        {"VENTANILLA_MODE": "production", "VENTANILLA_DATA_DIR": str(tmp_path)},
+        "import sys; from ventanilla.cli import main; sys.exit(main(['manage', 'check']))",
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("ventanilla: cannot start: VENTANILLA_MODE=production needs SECRET_KEY")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,57 @@
+"""Test data made through the same services production uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from ventanilla.core import national_id
+from ventanilla.identity.enums import Role
+from ventanilla.identity.models import Agency, User
+from ventanilla.identity.services import official_add, resident_link_person
+from ventanilla.registries.models import Person
+
+_sequence = itertools.count(1)
+
+
+def person(**overrides: object) -> Person:
+    number = next(_sequence)
+    values: dict[str, object] = {
+        "national_id": national_id.make(200_000_000 + number),
+        "given_name": "Ana",
+        "family_name": f"García {number}",
+        "birth_date": dt.date(1985, 3, 27),
+        "address": "Calle Mayor 1",
+        "postcode": "10001",
+        "municipality": "Port Demo",
+    }
+    values.update(overrides)
+    return Person.objects.create(**values)
+
+
+def user(*, email: str | None = None, password: str = "a-long-test-password") -> User:
+    email = email or f"user{next(_sequence)}@test.example"
+    account = User.objects.create_user(email, password)
+    EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
+    return account
+
+
+def resident(*, registry_person: Person | None = None, **kwargs: object) -> User:
+    account = user(**kwargs)  # type: ignore[arg-type]
+    return resident_link_person(user=account, person=registry_person or person())
+
+
+def official(
+    *, agency: Agency, role: Role = Role.CASEWORKER, totp: bool = True
+) -> tuple[User, str]:
+    """An official of ``agency``; returns the account and its TOTP secret ("" without TOTP)."""
+    account = user()
+    official_add(user=account, agency=agency, role=role)
+    secret = ""
+    if totp:
+        secret = generate_totp_secret()
+        TOTP.activate(account, secret)
+    return account, secret
