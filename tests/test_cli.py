@@ -21,16 +21,31 @@ def _free_port() -> int:
 
 
 def _clean_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env["VENTANILLA_DATA_DIR"] = str(data_dir)
     return env
 
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="`up` is the embedded SQLite mode; run once")
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="`up` is the embedded SQLite mode; run once"
+)
 def test_up_serves_demoland_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ventanilla", "up", "--port", str(port), "--workers", "1", "--residents", "50"],
+        [
+            sys.executable,
+            "-m",
+            "ventanilla",
+            "up",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--residents",
+            "50",
+        ],
         env=_clean_env(tmp_path / "data"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

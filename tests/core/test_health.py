@@ -22,7 +22,9 @@ def test_readyz_checks_the_database_and_migrations(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_when_migrations_wait(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readyz_is_503_when_migrations_wait(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(health, "_migrations_seen_applied", False)
     monkeypatch.setattr(
         health.MigrationExecutor, "migration_plan", lambda self, targets: [("app", False)]

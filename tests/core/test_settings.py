@@ -17,7 +17,11 @@ PRINT = (
 
 
 def _run(env: dict[str, str], code: str = PRINT) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("VENTANILLA_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("VENTANILLA_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"))
+    }
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**base, "DJANGO_SETTINGS_MODULE": "ventanilla.config.settings", **env},
@@ -52,7 +56,10 @@ def test_embedded_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     ("env", "missing"),
     [
         ({"ALLOWED_HOSTS": "gov.example"}, "VENTANILLA_MODE=production needs SECRET_KEY"),
-        ({"ALLOWED_HOSTS": "gov.example", "SECRET_KEY": "short"}, "VENTANILLA_MODE=production needs SECRET_KEY"),
+        (
+            {"ALLOWED_HOSTS": "gov.example", "SECRET_KEY": "short"},
+            "VENTANILLA_MODE=production needs SECRET_KEY",
+        ),
         ({"SECRET_KEY": "k" * 64}, "VENTANILLA_MODE=production needs ALLOWED_HOSTS"),
     ],
 )
@@ -88,5 +95,7 @@ def test_the_cli_says_what_is_missing_without_a_traceback(tmp_path: Path) -> Non
         "import sys; from ventanilla.cli import main; sys.exit(main(['manage', 'check']))",
     )
     assert result.returncode == 1
-    assert result.stderr.startswith("ventanilla: cannot start: VENTANILLA_MODE=production needs SECRET_KEY")
+    assert result.stderr.startswith(
+        "ventanilla: cannot start: VENTANILLA_MODE=production needs SECRET_KEY"
+    )
     assert "Traceback" not in result.stderr
