@@ -5,6 +5,10 @@ dir, drives the life-event and service pages with concurrent keep-alive requests
 the same run on the same server, a bare Django view doing one query. Prints JSON, then a
 one-line summary. Target: each page reaches at least 50% of the bare view's throughput.
 
+Visitors without a session get the page from the page cache (what most readers get); the
+"_rendered" rows send a session cookie, so the page is rendered for them each time, and
+are reported for information, without a target.
+
     .venv/bin/python bench/portal.py [--seconds 10] [--concurrency 16] [--workers 2]
 """
 
@@ -24,11 +28,17 @@ import urllib.request
 from pathlib import Path
 
 TARGET_RATIO = 0.5
+# name: (path, cookie header or ""); a session cookie that matches no session still makes
+# the portal render the page as it would for a signed-in visitor.
+SESSION = "sessionid=bench-no-such-session"
 PAGES = {
-    "bare": "/bench/bare",
-    "life_event": "/en/events/having-a-baby/",
-    "service": "/en/services/birth-certificate/",
+    "bare": ("/bench/bare", ""),
+    "life_event": ("/en/events/having-a-baby/", ""),
+    "service": ("/en/services/birth-certificate/", ""),
+    "life_event_rendered": ("/en/events/having-a-baby/", SESSION),
+    "service_rendered": ("/en/services/birth-certificate/", SESSION),
 }
+TARGETED = ("life_event", "service")
 
 
 def _free_port() -> int:
@@ -38,10 +48,14 @@ def _free_port() -> int:
 
 
 async def _connection(
-    port: int, path: str, deadline: float, latencies: list[float], errors: list[str]
+    port: int, page: tuple[str, str], deadline: float, latencies: list[float], errors: list[str]
 ) -> None:
+    path, cookie = page
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: en\r\n\r\n".encode()
+    cookie_header = f"Cookie: {cookie}\r\n" if cookie else ""
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: en\r\n{cookie_header}\r\n"
+    ).encode()
     try:
         while time.perf_counter() < deadline:
             started = time.perf_counter()
@@ -60,17 +74,19 @@ async def _connection(
         writer.close()
 
 
-async def _drive(port: int, path: str, seconds: float, concurrency: int) -> dict[str, float]:
+async def _drive(
+    port: int, page: tuple[str, str], seconds: float, concurrency: int
+) -> dict[str, float]:
     latencies: list[float] = []
     errors: list[str] = []
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(
-        *(_connection(port, path, deadline, latencies, errors) for _ in range(concurrency))
+        *(_connection(port, page, deadline, latencies, errors) for _ in range(concurrency))
     )
     elapsed = time.perf_counter() - started
     if errors:
-        raise SystemExit(f"{path}: {len(errors)} non-200 answers, e.g. {errors[0]}")
+        raise SystemExit(f"{page[0]}: {len(errors)} non-200 answers, e.g. {errors[0]}")
     quantiles = statistics.quantiles(latencies, n=100)
     return {
         "requests": len(latencies),
@@ -112,11 +128,11 @@ def main() -> int:
     )
     try:
         _wait(f"http://127.0.0.1:{port}/healthz", server)
-        for path in PAGES.values():  # warm every worker's caches before measuring
-            asyncio.run(_drive(port, path, 1.0, args.concurrency))
+        for page in PAGES.values():  # warm every worker's caches before measuring
+            asyncio.run(_drive(port, page, 1.0, args.concurrency))
         results = {
-            name: asyncio.run(_drive(port, path, args.seconds, args.concurrency))
-            for name, path in PAGES.items()
+            name: asyncio.run(_drive(port, page, args.seconds, args.concurrency))
+            for name, page in PAGES.items()
         }
     finally:
         server.terminate()
@@ -136,7 +152,8 @@ def main() -> int:
         "results": results,
         "ratio_to_bare": ratios,
         "target_ratio": TARGET_RATIO,
-        "target_met": all(ratio >= TARGET_RATIO for ratio in ratios.values()),
+        "target_applies_to": list(TARGETED),
+        "target_met": all(ratios[name] >= TARGET_RATIO for name in TARGETED),
     }
     print(json.dumps(report, indent=2))
     print(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 
 from ventanilla.catalogue.services import catalogue_load
 
@@ -56,3 +57,11 @@ def small_catalogue(db: None, catalogue_dir: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> Iterator[None]:
+    """Each test's database starts again, so cached pages from another test must not leak."""
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

@@ -130,7 +130,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    # Both, explicitly: a shell starting us in the background sets SIGINT to "ignore".
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         processes.append(
             subprocess.Popen(_server_command(args.host, args.port, args.workers), env=env)  # noqa: S603

@@ -201,3 +201,18 @@ class ServiceSearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id}/{self.language}"
+
+
+class CatalogueRevision(models.Model):
+    """One row that every catalogue load moves forward.
+
+    Public pages rendered from the catalogue are cached under the revision they were made
+    from (see ``ventanilla.portal.page_cache``), so a load makes every cached page stale at
+    once, in every process, without having to find them.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"catalogue revision {self.number}"

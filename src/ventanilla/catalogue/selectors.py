@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from ventanilla.catalogue.enums import EventKind
-from ventanilla.catalogue.models import Event, EventService, PublicService
+from ventanilla.catalogue.models import CatalogueRevision, Event, EventService, PublicService
 from ventanilla.core.errors import NotFoundError
 from ventanilla.core.i18n import fold
 from ventanilla.identity.models import Agency
@@ -25,6 +25,15 @@ _STOP_WORDS = {
         "por", "un", "una", "y",
     },
 }  # fmt: skip
+
+
+def catalogue_revision() -> str:
+    """What the catalogue's public pages are made from, as a cache key part (one query)."""
+    row = CatalogueRevision.objects.values_list("number", "changed_at").first()
+    if row is None:
+        return "0"
+    number, changed_at = row
+    return f"{number}.{changed_at.timestamp():.6f}"
 
 
 def agency_list() -> QuerySet[Agency]:

@@ -15,9 +15,12 @@ from typing import Any
 import jsonschema
 import yaml
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from ventanilla.catalogue import schemas
 from ventanilla.catalogue.models import (
+    CatalogueRevision,
     Event,
     EventService,
     EvidenceType,
@@ -319,6 +322,7 @@ def catalogue_load(*, directory: Path, progress: Progress | None = None) -> Cata
         )
     report.events = len(events_doc.data["events"])
     say(f"{report.events} life and business events")
+    _revision_bump()
     logger.info(
         "catalogue loaded: %d agencies, %d services (%d new, %d updated, %d retired), %d events",
         report.agencies,
@@ -329,6 +333,14 @@ def catalogue_load(*, directory: Path, progress: Progress | None = None) -> Cata
         report.events,
     )
     return report
+
+
+def _revision_bump() -> None:
+    """Move the catalogue revision on, in the load's transaction (cached pages go stale)."""
+    now = timezone.now()
+    updated = CatalogueRevision.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now)
+    if not updated:
+        CatalogueRevision.objects.create(pk=1, number=1, changed_at=now)
 
 
 def _service_save(

@@ -175,7 +175,14 @@ CACHES = {
         # Shared by every web and worker process (sign-in rate limits must be).
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "ventanilla_cache",
-    }
+    },
+    # Rendered public pages, per process (see ventanilla.portal.page_cache); bounded.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ventanilla-pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 TASKS = {

@@ -11,12 +11,14 @@ from django.views.decorators.http import require_GET
 from ventanilla.catalogue import selectors
 from ventanilla.catalogue.enums import EventKind
 from ventanilla.core.errors import NotFoundError
+from ventanilla.portal.page_cache import public_page
 from ventanilla.registries.selectors import person_for_user
 
 MAX_QUERY_LENGTH = 200
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     events = list(selectors.event_list())
     return render(
@@ -49,6 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         event = selectors.event_get(slug=slug)
@@ -62,6 +65,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         service = selectors.service_get(slug=slug)
@@ -71,11 +75,13 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def agency_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/agencies.html", {"agencies": selectors.agency_list()})
 
 
 @require_GET
+@public_page
 def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         agency = selectors.agency_get(slug=slug)
