@@ -107,3 +107,21 @@ def test_the_search_box_works_without_javascript(live_server: Any) -> None:
             browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/agencies/",
+        "/es/agencies/civil-registry/",
+        "/en/search/?q=certificate",
+        "/en/search/?q=",
+        "/es/developers/",
+        "/en/accounts/login/",
+        "/es/accounts/signup/",
+        "/en/no-such-page/",
+    ],
+)
+def test_every_other_public_page_passes_axe(page: Any, path: str) -> None:
+    page.goto(path)
+    _assert_accessible(page, path.strip("/").replace("/", "-").replace("?q=", "-q-") or "root")

@@ -15,7 +15,9 @@ api = NinjaAPI(
         "services of the catalogue. Texts come in every language the portal ships."
     ),
     urls_namespace="api-v1",
-    docs_url="/docs",
+    # The portal's /<lang>/developers/ page is the human reference: the interactive docs
+    # page would load scripts from a CDN, which the content security policy forbids.
+    docs_url=None,
     openapi_url="/openapi.json",
 )
 api.add_router("/", catalogue_router)

@@ -5,11 +5,13 @@ No ``from __future__ import annotations`` here: Ninja reads the annotations at i
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext_noop
+from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from ventanilla.catalogue import selectors
@@ -18,6 +20,9 @@ from ventanilla.catalogue.models import Event, EvidenceType, PublicService
 from ventanilla.identity.models import Agency
 
 router = Router(tags=["catalogue"])
+
+# Summaries and descriptions are marked for translation (gettext_noop) so that the portal's
+# developer page can show them in the reader's language; the OpenAPI document stays English.
 
 Texts = dict[str, str]
 
@@ -119,8 +124,23 @@ class EventOut(Schema):
         return reverse("portal:event", kwargs={"slug": event.slug})
 
 
+class NotFoundOut(Schema):
+    detail: str = Field(..., description=gettext_noop("What was not found."))
+
+
+class InvalidOut(Schema):
+    detail: list[dict[str, Any]] = Field(
+        ..., description=gettext_noop("One item per bad parameter: where it is, and what is wrong.")
+    )
+
+
+SLUG = gettext_noop("The short name in its address, for example civil-registry.")
+
+
 class EventFilter(Schema):
-    kind: EventKind | None = Field(None, description="Only life or only business events.")
+    kind: EventKind | None = Field(
+        None, description=gettext_noop("Only life or only business events.")
+    )
 
 
 # The languages the portal ships, as an enum so that OpenAPI lists them and bad values are 422s.
@@ -130,33 +150,51 @@ Language = StrEnum(  # type: ignore[misc]
 
 
 class SearchQuery(Schema):
-    q: str = Field(..., min_length=1, max_length=200, description="Words to look for.")
-    lang: Language = Field(Language(settings.LANGUAGE_CODE), description="Language of the words.")
+    q: str = Field(
+        ..., min_length=1, max_length=200, description=gettext_noop("Words to look for.")
+    )
+    lang: Language = Field(
+        Language(settings.LANGUAGE_CODE), description=gettext_noop("Language of the words.")
+    )
 
 
-@router.get("/agencies", response=list[AgencyOut], summary="List agencies")
+@router.get("/agencies", response=list[AgencyOut], summary=gettext_noop("List agencies"))
 @paginate(LimitOffsetPagination)
 def agencies_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.agency_list()
 
 
-@router.get("/agencies/{slug}", response=AgencyOut, summary="Read an agency")
-def agency_read(request: HttpRequest, slug: str) -> Agency:
+@router.get(
+    "/agencies/{slug}",
+    response={200: AgencyOut, 404: NotFoundOut},
+    summary=gettext_noop("Read an agency"),
+)
+def agency_read(request: HttpRequest, slug: PathEx[str, P(description=SLUG)]) -> Agency:
     return selectors.agency_get(slug=slug)
 
 
-@router.get("/life-events", response=list[EventOut], summary="List life and business events")
+@router.get(
+    "/life-events",
+    response={200: list[EventOut], 422: InvalidOut},
+    summary=gettext_noop("List life and business events"),
+)
 @paginate(LimitOffsetPagination)
 def events_list(request: HttpRequest, filters: Query[EventFilter]):  # type: ignore[no-untyped-def]
     return selectors.event_list_with_services(kind=filters.kind)
 
 
-@router.get("/life-events/{slug}", response=EventOut, summary="Read a life or business event")
-def event_read(request: HttpRequest, slug: str) -> Event:
+@router.get(
+    "/life-events/{slug}",
+    response={200: EventOut, 404: NotFoundOut},
+    summary=gettext_noop("Read a life or business event"),
+)
+def event_read(request: HttpRequest, slug: PathEx[str, P(description=SLUG)]) -> Event:
     return selectors.event_get(slug=slug)
 
 
-@router.get("/services", response=list[ServiceSummary], summary="List public services")
+@router.get(
+    "/services", response=list[ServiceSummary], summary=gettext_noop("List public services")
+)
 @paginate(LimitOffsetPagination)
 def services_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.service_list()
@@ -164,14 +202,18 @@ def services_list(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get(
     "/services/search",
-    response=list[ServiceSummary],
-    summary="Search public services",
-    description="Matches every word, ignoring case and accents, best match first.",
+    response={200: list[ServiceSummary], 422: InvalidOut},
+    summary=gettext_noop("Search public services"),
+    description=gettext_noop("Matches every word, ignoring case and accents, best match first."),
 )
 def services_search(request: HttpRequest, params: Query[SearchQuery]) -> list[PublicService]:
     return selectors.service_search(query=params.q, language=str(params.lang.value))
 
 
-@router.get("/services/{slug}", response=ServiceOut, summary="Read a public service")
-def service_read(request: HttpRequest, slug: str) -> PublicService:
+@router.get(
+    "/services/{slug}",
+    response={200: ServiceOut, 404: NotFoundOut},
+    summary=gettext_noop("Read a public service"),
+)
+def service_read(request: HttpRequest, slug: PathEx[str, P(description=SLUG)]) -> PublicService:
     return selectors.service_get(slug=slug)

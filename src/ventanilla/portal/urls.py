@@ -13,5 +13,6 @@ urlpatterns = [
     path("services/<slug:slug>/", views.service_detail, name="service"),
     path("agencies/", views.agency_list, name="agencies"),
     path("agencies/<slug:slug>/", views.agency_detail, name="agency"),
+    path("developers/", views.developers, name="developers"),
     path("my/", views.my_ventanilla, name="my"),
 ]

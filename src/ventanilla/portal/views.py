@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from ventanilla.api.reference import api_operations
 from ventanilla.catalogue import selectors
 from ventanilla.catalogue.enums import EventKind
 from ventanilla.core.errors import NotFoundError
@@ -92,6 +93,11 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "portal/agency.html",
         {"agency": agency, "services": selectors.service_list(agency=agency)},
     )
+
+
+@require_GET
+def developers(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/developers.html", {"operations": api_operations()})
 
 
 @login_required
