@@ -55,10 +55,13 @@ def test_a_resident_signs_up_with_national_id_verifies_the_email_and_sees_their_
         "/en/accounts/login/", {"login": "ana@test.example", "password": PASSWORD}
     )
     assert response.status_code == 302
+    assert response["Location"] == "/en/my/"
     html = client.get("/en/my/").content.decode()
     assert "Lucía Pérez" in html
     assert person.national_id in html
+    assert "27 March 1985" in html
     assert "Calle Mayor 1" in html
+    assert "27 de marzo de 1985" in client.get("/es/my/").content.decode()
     assert "You have no applications yet." in html
     assert "You have no messages." in html
 
@@ -155,7 +158,16 @@ def test_an_official_signs_in_with_password_and_authenticator_code(
 
     response = client.post("/en/accounts/2fa/authenticate/", {"code": _code(secret)})
     assert response.status_code == 302
+    assert response["Location"] == "/en/backoffice/"  # officials start in the back office
     assert client.get("/en/backoffice/registry/").status_code == 200
+
+
+def test_the_sign_in_page_speaks_plainly_and_has_no_placeholders(client: Client) -> None:
+    html = client.get("/en/accounts/login/").content.decode()
+    assert "<h1" in html and ">Sign in</h1>" in html.replace("\n", "").replace("  ", "")
+    assert "Keep me signed in on this device" in html
+    assert "placeholder=" not in html
+    assert "Iniciar sesión" in client.get("/es/accounts/login/").content.decode()
 
 
 def test_a_resident_can_turn_on_an_authenticator_app(client: Client) -> None:

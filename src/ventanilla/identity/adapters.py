@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+from django.urls import reverse
 
 from ventanilla.identity.models import User
 from ventanilla.identity.services import resident_link_person
@@ -39,6 +40,13 @@ class MFAAdapter(DefaultMFAAdapter):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Officials start their day in the back office; residents on their own page."""
+        user = request.user
+        if isinstance(user, User) and user.memberships.exists():
+            return reverse("backoffice:home")
+        return super().get_login_redirect_url(request)
+
     def save_user(
         self, request: HttpRequest, user: AbstractBaseUser, form: Any, commit: bool = True
     ) -> AbstractBaseUser:
