@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 
 from tests import factories
@@ -98,3 +98,34 @@ def test_a_waiting_message_is_shown_to_its_visitor_and_not_cached(
     del client.cookies["messages"]
     assert "You have signed out." not in client.get("/en/").content.decode()
     assert list(get_messages(request)) == []
+
+
+def test_a_page_with_a_csrf_token_or_a_session_change_is_not_shared(db: None) -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from ventanilla.portal.page_cache import public_page
+
+    renders: list[str] = []
+
+    @public_page
+    def with_token(request: HttpRequest) -> HttpResponse:
+        renders.append("token")
+        return HttpResponse(get_token(request))
+
+    @public_page
+    def with_session(request: HttpRequest) -> HttpResponse:
+        renders.append("session")
+        request.session["seen"] = True
+        return HttpResponse("hello")
+
+    factory = RequestFactory()
+    with translation.override("en"):
+        for view, path in ((with_token, "/en/token/"), (with_session, "/en/session/")):
+            for _ in range(2):
+                request = factory.get(path)
+                request.session = SessionStore()
+                view(request)
+    assert renders == ["token", "token", "session", "session"]

@@ -33,6 +33,22 @@ def _is_stateless(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and _MESSAGES_COOKIE not in cookies
 
 
+def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Nothing in the page or its cookies belongs to this visitor alone.
+
+    A CSRF token or a session change would be set as a cookie only after this view
+    returns, by their middleware, so they are checked on the request.
+    """
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+    )
+
+
 def public_page(view: View) -> View:
     """Serve ``view``'s page from the page cache to visitors without a session."""
 
@@ -48,7 +64,7 @@ def public_page(view: View) -> View:
             response = HttpResponse(body, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies and not response.streaming:
+            if _is_shareable(request, response):
                 cache.set(key, (response["Content-Type"], response.content))
         # The same address gives a signed-in visitor another page.
         patch_vary_headers(response, ("Cookie",))
