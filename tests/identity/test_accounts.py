@@ -115,6 +115,18 @@ def test_one_account_per_national_id(client: Client) -> None:
     assert User.objects.count() == 1
 
 
+def test_an_id_number_alone_does_not_reveal_whether_its_holder_has_an_account(
+    client: Client,
+) -> None:
+    person = factories.person()
+    factories.resident(registry_person=person)
+    html = _signup(
+        client, national_id=person.national_id, birth_date="1990-01-01", email="x@test.example"
+    ).content.decode()
+    assert "An account already exists" not in html
+    assert "We could not find this national id number with this date of birth" in html
+
+
 def test_failed_sign_ins_are_rate_limited(client: Client) -> None:
     factories.resident(email="ana@test.example", password=PASSWORD)
     limited = "Too many failed login attempts. Try again later."

@@ -47,11 +47,6 @@ class ResidentSignupForm(forms.Form):
             value = national_id.normalize(self.cleaned_data["national_id"])
         except NationalIdInvalidError as exc:
             raise forms.ValidationError(exc.message, code="invalid") from None
-        if User.objects.filter(national_id=value).exists():
-            raise forms.ValidationError(
-                _("An account already exists for this national id number. Sign in instead."),
-                code="taken",
-            )
         return value
 
     def clean_birth_date(self) -> dt.date:
@@ -74,6 +69,19 @@ class ResidentSignupForm(forms.Form):
                             "birth in the population registry. Check both."
                         ),
                         code="not_in_registry",
+                    ),
+                )
+            elif User.objects.filter(national_id=person.national_id).exists():
+                # Said only to whoever also knows the date of birth, so that an id number
+                # alone does not reveal whether its holder has an account.
+                self.add_error(
+                    "national_id",
+                    forms.ValidationError(
+                        _(
+                            "An account already exists for this national id number. "
+                            "Sign in instead."
+                        ),
+                        code="taken",
                     ),
                 )
             else:
