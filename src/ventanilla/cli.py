@@ -184,6 +184,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_services_check(args: argparse.Namespace) -> int:
+    """Check service definition files; print every problem with its path. 1 if any."""
+    _configure(args.data_dir)
+    _setup_django()
+    from ventanilla.catalogue.services import service_file_problems
+
+    failed = 0
+    for name in args.files:
+        problems = service_file_problems(Path(name))
+        if problems:
+            failed += 1
+            print(f"{name}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+            for problem in problems:
+                print(f"  {problem}")
+        else:
+            print(f"{name}: OK")
+    return 1 if failed else 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _configure(args.data_dir)
     _setup_django()
@@ -236,6 +255,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_dir_option(demo)
     demo.set_defaults(handler=cmd_demo)
+
+    services = sub.add_parser("services", help="work with service definitions")
+    services_sub = services.add_subparsers(dest="services_command", required=True)
+    check = services_sub.add_parser(
+        "check", help="check service definition files and print every problem with its path"
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    data_dir_option(check)
+    check.set_defaults(handler=cmd_services_check)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     data_dir_option(manage)

@@ -72,6 +72,10 @@ class PublicService(TimeStampedModel):
     is_active = models.BooleanField(
         default=True, help_text=_("False once its definition file is removed.")
     )
+    applies_online = models.BooleanField(
+        default=False,
+        help_text=_("Its current definition has a transaction section: apply on this site."),
+    )
 
     class Meta:
         ordering = ("slug",)
@@ -216,3 +220,16 @@ class CatalogueRevision(models.Model):
 
     def __str__(self) -> str:
         return f"catalogue revision {self.number}"
+
+
+class Holiday(models.Model):
+    """A public holiday: not a working day, so deadlines skip it."""
+
+    date = models.DateField(unique=True)
+    name = models.JSONField(_("name"))
+
+    class Meta:
+        ordering = ("date",)
+
+    def __str__(self) -> str:
+        return f"{self.date} {localized(self.name)}"

@@ -9,7 +9,10 @@ mapping from language code to text and must be given in every shipped language.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import jsonschema
 
 from ventanilla.catalogue.enums import Channel, EventKind
 
@@ -168,6 +171,8 @@ def service_schema(languages: list[str]) -> dict[str, Any]:
                     },
                 },
             },
+            # Checked in depth by ventanilla.catalogue.transactions.
+            "transaction": {"type": "object"},
             "keywords": {
                 "type": "object",
                 "propertyNames": {"pattern": "^[a-z]{2}$"},
@@ -178,3 +183,59 @@ def service_schema(languages: list[str]) -> dict[str, Any]:
             },
         },
     }
+
+
+def calendar_schema(languages: list[str]) -> dict[str, Any]:
+    """``calendar.yaml``: public holidays, the same day each year or on one date."""
+    return {
+        "type": "object",
+        "required": ["version"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "integer", "minimum": 1},
+            "yearly": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["month", "day", "name"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "month": {"type": "integer", "minimum": 1, "maximum": 12},
+                        "day": {"type": "integer", "minimum": 1, "maximum": 31},
+                        "name": text(languages, max_length=200),
+                    },
+                },
+            },
+            "dates": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["date", "name"],
+                    "additionalProperties": False,
+                    "properties": {
+                        # YAML reads 2026-04-03 as a date; checked when loaded.
+                        "date": {},
+                        "name": text(languages, max_length=200),
+                    },
+                },
+            },
+        },
+    }
+
+
+_REQUIRED = re.compile(r"^'(?P<name>[^']+)' is a required property$")
+_UNEXPECTED = re.compile(r"\('(?P<name>[^']+)' was unexpected\)")
+
+
+def error_path(error: jsonschema.ValidationError, base: str = "") -> str:
+    """Where ``error`` is, as ``a.b[2].c``; a missing or unexpected property is named."""
+    path = base
+    for part in error.absolute_path:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    match = _REQUIRED.match(error.message) or _UNEXPECTED.search(error.message)
+    if match:
+        path = f"{path}.{match['name']}" if path else match["name"]
+    return path

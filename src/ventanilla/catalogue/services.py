@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,10 +25,12 @@ from ventanilla.catalogue.models import (
     Event,
     EventService,
     EvidenceType,
+    Holiday,
     PublicService,
     ServiceDefinition,
     ServiceSearchEntry,
 )
+from ventanilla.catalogue.transactions import Problem, service_transaction_problems
 from ventanilla.core.errors import CatalogueLoadError
 from ventanilla.core.i18n import fold, language_codes
 from ventanilla.identity.models import Agency
@@ -36,8 +39,8 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-_REQUIRED = re.compile(r"^'(?P<name>[^']+)' is a required property$")
-_UNEXPECTED = re.compile(r"\('(?P<name>[^']+)' was unexpected\)")
+# Yearly holidays are written out for this span of years around the year of the load.
+HOLIDAY_YEARS_BACK, HOLIDAY_YEARS_AHEAD = 2, 10
 
 
 @dataclass
@@ -64,22 +67,46 @@ class _Document:
     sha256: str
 
 
-def _field_path(error: jsonschema.ValidationError) -> str:
-    parts: list[str] = []
-    for part in error.absolute_path:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        else:
-            parts.append(f".{part}" if parts else str(part))
-    path = "".join(parts)
-    match = _REQUIRED.match(error.message) or _UNEXPECTED.search(error.message)
-    if match:
-        path = f"{path}.{match['name']}" if path else match["name"]
-    return path
-
-
 def _read(path: Path, root: Path, schema: dict[str, Any]) -> _Document:
     name = path.relative_to(root).as_posix()
+    raw, data = _parse(path, name)
+    errors = _schema_errors(data, schema)
+    if errors:
+        error = errors[0]
+        raise CatalogueLoadError(file=name, field=schemas.error_path(error), reason=error.message)
+    return _Document(file=name, data=data, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _schema_errors(data: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
+    return sorted(
+        jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        ).iter_errors(data),
+        key=lambda error: list(map(str, error.absolute_path)),
+    )
+
+
+def service_file_problems(path: Path) -> list[Problem]:
+    """Every problem of one service definition file on its own, each with its path.
+
+    What ``ventanilla services check`` reports; references to agencies, evidence and
+    events are checked when the whole catalogue is loaded.
+    """
+    try:
+        _raw, data = _parse(path, path.name)
+    except CatalogueLoadError as exc:
+        return [Problem("(file)", exc.reason)]
+    languages = language_codes()
+    shape = [
+        Problem(schemas.error_path(error) or "(file)", error.message)
+        for error in _schema_errors(data, schemas.service_schema(languages))
+    ]
+    if shape:
+        return shape
+    return service_transaction_problems(data, languages)
+
+
+def _parse(path: Path, name: str) -> tuple[bytes, dict[str, Any]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -95,16 +122,7 @@ def _read(path: Path, root: Path, schema: dict[str, Any]) -> _Document:
         raise CatalogueLoadError(file=name, field="", reason=f"{problem}{where}") from None
     if not isinstance(data, dict):
         raise CatalogueLoadError(file=name, field="", reason="must be a mapping of fields")
-    errors = sorted(
-        jsonschema.Draft202012Validator(
-            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-        ).iter_errors(data),
-        key=lambda error: list(map(str, error.absolute_path)),
-    )
-    if errors:
-        error = errors[0]
-        raise CatalogueLoadError(file=name, field=_field_path(error), reason=error.message)
-    return _Document(file=name, data=data, sha256=hashlib.sha256(raw).hexdigest())
+    return raw, data
 
 
 def _check_unique(items: Iterable[tuple[str, str, str]]) -> None:
@@ -175,6 +193,11 @@ def _read_catalogue(
         for i, slug in enumerate(data.get("evidence", [])):
             if slug not in evidence_slugs:
                 raise unknown(doc.file, f"evidence[{i}]", slug, "evidence type")
+        problems = service_transaction_problems(data, languages)
+        if problems:
+            raise CatalogueLoadError(
+                file=doc.file, field=problems[0].path, reason=problems[0].message
+            )
     for i, item in enumerate(events.data["events"]):
         for j, slug in enumerate(item["services"]):
             if slug not in service_slugs:
@@ -216,6 +239,7 @@ def catalogue_load(*, directory: Path, progress: Progress | None = None) -> Cata
     agencies_doc, evidence_doc, events_doc, service_docs = _read_catalogue(
         Path(directory), languages
     )
+    holidays = _read_holidays(Path(directory), languages)
     report = CatalogueLoadReport()
 
     agencies: dict[str, Agency] = {}
@@ -322,6 +346,11 @@ def catalogue_load(*, directory: Path, progress: Progress | None = None) -> Cata
         )
     report.events = len(events_doc.data["events"])
     say(f"{report.events} life and business events")
+    if holidays is not None:
+        Holiday.objects.all().delete()
+        Holiday.objects.bulk_create(
+            Holiday(date=day, name=name) for day, name in sorted(holidays.items())
+        )
     _revision_bump()
     logger.info(
         "catalogue loaded: %d agencies, %d services (%d new, %d updated, %d retired), %d events",
@@ -333,6 +362,37 @@ def catalogue_load(*, directory: Path, progress: Progress | None = None) -> Cata
         report.events,
     )
     return report
+
+
+def _read_holidays(root: Path, languages: list[str]) -> dict[dt.date, dict[str, str]] | None:
+    """The holidays ``calendar.yaml`` declares (None without the file): yearly ones for
+    a span of years around this one, then the one-off dates."""
+    path = root / "calendar.yaml"
+    if not path.is_file():
+        return None
+    doc = _read(path, root, schemas.calendar_schema(languages))
+    this_year = timezone.localdate().year
+    holidays: dict[dt.date, dict[str, str]] = {}
+    for i, item in enumerate(doc.data.get("yearly", [])):
+        try:
+            dt.date(2024, item["month"], item["day"])  # a leap year: 29 February is allowed
+        except ValueError:
+            raise CatalogueLoadError(
+                file=doc.file, field=f"yearly[{i}].day", reason="no such day in that month"
+            ) from None
+        for year in range(this_year - HOLIDAY_YEARS_BACK, this_year + HOLIDAY_YEARS_AHEAD + 1):
+            with contextlib.suppress(ValueError):  # 29 February outside leap years
+                holidays[dt.date(year, item["month"], item["day"])] = item["name"]
+    for i, item in enumerate(doc.data.get("dates", [])):
+        day = item["date"]
+        try:
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+        except ValueError:
+            raise CatalogueLoadError(
+                file=doc.file, field=f"dates[{i}].date", reason="is not a date like 2026-04-03"
+            ) from None
+        holidays[day] = item["name"]
+    return holidays
 
 
 def _revision_bump() -> None:
@@ -363,6 +423,7 @@ def _service_save(
     service.legal_basis = data["legal_basis"]
     service.keywords = data.get("keywords", {})
     service.is_active = True
+    service.applies_online = "transaction" in data
     service.save()
     service.participating_agencies.set(
         [agencies[slug] for slug in data.get("participating_agencies", [])]

@@ -39,3 +39,31 @@ class CatalogueLoadError(ValidationError):
 
 class NationalIdInvalidError(ValidationError):
     """A national id number that is malformed or fails its check digit."""
+
+
+class RuleSyntaxError(ValidationError):
+    """A rule (eligibility, fee) that does not parse; ``field`` is where it was written."""
+
+
+class RuleEvaluationError(VentanillaError):
+    """A rule that parsed but could not be evaluated on the data it was given."""
+
+
+class EligibilityError(ValidationError):
+    """The applicant does not meet a service's eligibility rule; the message says which."""
+
+
+class AnswersInvalidError(ValidationError):
+    """Answers to a service's form that break its schema; ``field`` names the answer."""
+
+    def __init__(self, message: str, *, field: str = "", errors: dict[str, str] | None = None):
+        super().__init__(message, field=field)
+        self.errors = errors or ({field: message} if field else {})
+
+
+class ApplicationStateError(VentanillaError):
+    """An application asked to do what its state does not allow (e.g. edit after submission)."""
+
+
+class CaseTransitionError(VentanillaError):
+    """A workflow action that the case's state or the official's role does not allow."""
