@@ -10,7 +10,16 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from ventanilla.catalogue.enums import EventKind
-from ventanilla.catalogue.models import CatalogueRevision, Event, EventService, PublicService
+from ventanilla.catalogue.models import (
+    CatalogueRevision,
+    Event,
+    EventService,
+    Holiday,
+    PublicService,
+    ServiceDefinition,
+)
+from ventanilla.catalogue.transactions import TransactionSpec, transaction_spec
+from ventanilla.core.calendar import WorkingCalendar
 from ventanilla.core.errors import NotFoundError
 from ventanilla.core.i18n import fold
 from ventanilla.identity.models import Agency
@@ -25,6 +34,19 @@ _STOP_WORDS = {
         "por", "un", "una", "y",
     },
 }  # fmt: skip
+
+
+def working_calendar() -> WorkingCalendar:
+    """Working days, with the public holidays the catalogue declares (one query)."""
+    return WorkingCalendar(Holiday.objects.values_list("date", flat=True))
+
+
+def transaction_spec_for(definition: ServiceDefinition) -> TransactionSpec:
+    """The executable part of a service definition version (NotFoundError if it has none)."""
+    section = definition.definition.get("transaction")
+    if section is None:
+        raise NotFoundError(_("This service cannot be applied for online."))
+    return transaction_spec(section)
 
 
 def catalogue_revision() -> str:

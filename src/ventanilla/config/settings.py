@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "ventanilla.identity",
     "ventanilla.registries",
     "ventanilla.catalogue",
+    "ventanilla.casework",
+    "ventanilla.applications",
     "ventanilla.portal",
     "ventanilla.backoffice",
     "ventanilla.api",
@@ -244,6 +246,9 @@ else:
 # Internationalisation: English and Spanish ship complete.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# Application references read DL-2026-000123 ("DL" for Demoland).
+VENTANILLA_REFERENCE_PREFIX = os.environ.get("VENTANILLA_REFERENCE_PREFIX", "DL")
+
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["ventanilla.formats"]
 USE_I18N = True

@@ -20,6 +20,7 @@ if settings.VENTANILLA_BENCH_VIEWS:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("backoffice/", include("ventanilla.backoffice.urls")),
+    path("", include("ventanilla.applications.urls")),
     path("admin/", admin.site.urls),
     path("", include("ventanilla.portal.urls")),
 )

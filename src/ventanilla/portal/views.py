@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from ventanilla.api.reference import api_operations
+from ventanilla.applications.selectors import application_list_for_applicant
 from ventanilla.catalogue import selectors
 from ventanilla.catalogue.enums import EventKind
 from ventanilla.core.errors import NotFoundError
@@ -106,7 +107,10 @@ def my_ventanilla(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/my.html",
-        {"person": person_for_user(user=request.user)},  # type: ignore[arg-type]
+        {
+            "person": person_for_user(user=request.user),  # type: ignore[arg-type]
+            "applications": application_list_for_applicant(applicant=request.user),  # type: ignore[arg-type]
+        },
     )
 
 

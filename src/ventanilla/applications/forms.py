@@ -1,0 +1,103 @@
+"""Server-rendered forms generated from a page of a service's form definition."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.applications.answers import answer_from_form
+from ventanilla.catalogue.transactions import FormField, FormPage
+from ventanilla.core.i18n import localized
+
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+
+
+def _django_field(spec: FormField) -> forms.Field:
+    schema = spec.schema
+    common: dict[str, Any] = {
+        "label": localized(spec.label),
+        "help_text": localized(spec.hint),
+        "required": spec.required,
+    }
+    attrs = {"autocomplete": spec.autocomplete} if spec.autocomplete else {}
+    choices = [(value, localized(labels)) for value, labels in spec.choices]
+    match spec.kind:
+        case "date":
+            return forms.DateField(
+                input_formats=DATE_FORMATS,
+                widget=forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
+                **common,
+            )
+        case "email":
+            return forms.EmailField(widget=forms.EmailInput(attrs=attrs), **common)
+        case "integer":
+            return forms.IntegerField(
+                min_value=schema.get("minimum"),
+                max_value=schema.get("maximum"),
+                widget=forms.NumberInput(attrs={**attrs, "inputmode": "numeric"}),
+                **common,
+            )
+        case "number":
+            return forms.DecimalField(
+                min_value=schema.get("minimum"),
+                max_value=schema.get("maximum"),
+                widget=forms.NumberInput(attrs={**attrs, "inputmode": "decimal", "step": "any"}),
+                **common,
+            )
+        case "yes_no":
+            return forms.TypedChoiceField(
+                choices=YES_NO,
+                coerce=lambda value: value == "yes",
+                empty_value=None,
+                widget=forms.RadioSelect,
+                **common,
+            )
+        case "choice":
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        case "choices":
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple, **common
+            )
+    return forms.CharField(
+        max_length=schema.get("maxLength"),
+        min_length=schema.get("minLength"),
+        widget=forms.TextInput(attrs=attrs),
+        **common,
+    )
+
+
+class PageForm(forms.Form):
+    """One page of questions. ``answers()`` gives the JSON values the schema checks."""
+
+    def __init__(self, page: FormPage, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.page = page
+        for spec in page.fields:
+            self.fields[spec.name] = _django_field(spec)
+
+    def answers(self) -> dict[str, Any]:
+        return {
+            spec.name: answer_from_form(spec, self.cleaned_data.get(spec.name))
+            for spec in self.page.fields
+        }
+
+
+def initial_from_answers(page: FormPage, answers: dict[str, Any]) -> dict[str, Any]:
+    """Saved answers as a form's initial values (the reverse of ``PageForm.answers``)."""
+    initial: dict[str, Any] = {}
+    for spec in page.fields:
+        if spec.name not in answers:
+            continue
+        value = answers[spec.name]
+        if spec.kind == "date" and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value)
+        elif spec.kind == "yes_no" and isinstance(value, bool):
+            value = "yes" if value else "no"
+        initial[spec.name] = value
+    return initial

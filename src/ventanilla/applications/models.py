@@ -1,0 +1,76 @@
+"""The resident's side of a transaction: a draft they fill in page by page, then send.
+
+Once sent (``submitted``), the agency's case carries it on (``casework``); the
+application keeps the resident's reference and the date a decision is expected by.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.applications.enums import ApplicationStatus
+from ventanilla.catalogue.models import PublicService, ServiceDefinition
+from ventanilla.core.models import TimeStampedModel
+
+
+class Application(TimeStampedModel):
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Used in addresses instead of the row id, which could be guessed."),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    service = models.ForeignKey(
+        PublicService, on_delete=models.PROTECT, related_name="applications"
+    )
+    definition = models.ForeignKey(
+        ServiceDefinition,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text=_("The service definition version the application follows to the end."),
+    )
+    status = models.CharField(
+        max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    answers = models.JSONField(
+        default=dict, help_text=_("Personal data. Private to the applicant until sent.")
+    )
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decision_expected_by = models.DateField(null=True, blank=True)
+    idempotency_key = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("The client's key for an API submission: retries return this application."),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="applications_one_per_idempotency_key",
+            )
+        ]
+        indexes = [models.Index(fields=["applicant", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference or str(self.public_id)
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given in a year: DL-2026-000123 is number 123 of 2026."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

@@ -1,0 +1,133 @@
+"""Reads of applications. Every read is for one applicant: another's is NotFound."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ventanilla.applications.answers import answer_text
+from ventanilla.applications.enums import ApplicationStatus
+from ventanilla.applications.models import Application
+from ventanilla.casework.enums import EventKind
+from ventanilla.casework.models import Case
+from ventanilla.casework.selectors import case_events_for_applicant, case_list_by_references
+from ventanilla.catalogue.selectors import transaction_spec_for
+from ventanilla.catalogue.transactions import FormPage, TransactionSpec
+from ventanilla.core.errors import NotFoundError
+from ventanilla.core.i18n import localized
+from ventanilla.identity.models import User
+
+
+def application_get_for_applicant(*, applicant: User, public_id: str | uuid.UUID) -> Application:
+    try:
+        return Application.objects.select_related("service__competent_agency", "definition").get(
+            public_id=public_id, applicant=applicant
+        )
+    except (Application.DoesNotExist, ValueError):
+        raise NotFoundError(_("There is no such application.")) from None
+
+
+@dataclass(frozen=True)
+class ApplicationSummary:
+    application: Application
+    status: str
+    is_draft: bool
+    is_closed: bool
+    waits_for_you: bool
+    case: Case | None
+
+
+def _summary(
+    application: Application, spec: TransactionSpec, case: Case | None
+) -> ApplicationSummary:
+    if application.status == ApplicationStatus.DRAFT or case is None:
+        return ApplicationSummary(application, str(_("Not sent yet")), True, False, False, None)
+    state = spec.workflow.states[case.state]
+    return ApplicationSummary(
+        application=application,
+        status=localized(state.label),
+        is_draft=False,
+        is_closed=state.final,
+        waits_for_you=state.waits_for_resident,
+        case=case,
+    )
+
+
+def application_list_for_applicant(*, applicant: User) -> list[ApplicationSummary]:
+    """The applicant's drafts and sent applications, newest first (three queries)."""
+    applications = list(
+        Application.objects.filter(applicant=applicant)
+        .select_related("service", "definition")
+        .order_by("-updated_at")
+    )
+    cases = case_list_by_references(references=[a.reference for a in applications if a.reference])
+    specs: dict[int, TransactionSpec] = {}
+    summaries = []
+    for application in applications:
+        spec = specs.get(application.definition_id)
+        if spec is None:
+            spec = specs[application.definition_id] = transaction_spec_for(application.definition)
+        summaries.append(_summary(application, spec, cases.get(application.reference or "")))
+    return summaries
+
+
+def application_summary(*, application: Application) -> ApplicationSummary:
+    spec = transaction_spec_for(application.definition)
+    case = None
+    if application.reference:
+        case = case_list_by_references(references=[application.reference]).get(
+            application.reference
+        )
+    return _summary(application, spec, case)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    title: str
+    detail: str
+
+
+def application_timeline(*, case: Case) -> list[TimelineEntry]:
+    """What happened to the application, in the resident's words."""
+    states = transaction_spec_for(case.definition).workflow.states
+    entries = []
+    for event in case_events_for_applicant(case=case):
+        state = states.get(event.to_state)
+        label = localized(state.label) if state else event.to_state
+        if event.kind == EventKind.OPENED:
+            title = _("Received by %(agency)s") % {"agency": case.agency.local_name}
+        elif event.kind == EventKind.RESIDENT_ANSWERED:
+            title = _("You answered")
+        else:
+            title = label
+        entries.append(TimelineEntry(at=event.at, title=title, detail=event.reason))
+    return entries
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    page: FormPage
+    label: str
+    value: str
+    name: str
+
+
+def application_answer_rows(*, application: Application) -> list[AnswerRow]:
+    """Every question with its answer, in page order, for check-your-answers."""
+    spec = transaction_spec_for(application.definition)
+    answers: dict[str, Any] = application.answers
+    return [
+        AnswerRow(
+            page=page,
+            label=localized(field.label),
+            value=answer_text(field, answers.get(field.name)),
+            name=field.name,
+        )
+        for page in spec.pages
+        for field in page.fields
+    ]

@@ -1,0 +1,182 @@
+"""Every write to an application: start a draft, answer a page, submit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ventanilla.applications.answers import answers_errors, rule_data
+from ventanilla.applications.enums import ApplicationStatus
+from ventanilla.applications.models import Application, ReferenceCounter
+from ventanilla.casework.services import case_open
+from ventanilla.catalogue.models import PublicService
+from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
+from ventanilla.core.errors import (
+    AnswersInvalidError,
+    ApplicationStateError,
+    EligibilityError,
+    NotFoundError,
+    RuleEvaluationError,
+)
+from ventanilla.core.i18n import localized
+from ventanilla.identity.models import User
+from ventanilla.registries.selectors import person_for_user
+
+logger = logging.getLogger(__name__)
+
+
+def application_start(
+    *, applicant: User, service: PublicService, idempotency_key: str = ""
+) -> Application:
+    """A new draft for ``service``, with what the registry knows already filled in."""
+    if not (service.is_active and service.applies_online):
+        raise ApplicationStateError(_("This service cannot be applied for online."))
+    person = person_for_user(user=applicant)
+    if person is None:
+        raise ApplicationStateError(
+            _(
+                "To apply, sign in with an account linked to the population registry "
+                "(one you created with your national id number)."
+            )
+        )
+    definition = service.definitions.get(version=service.version)
+    spec = transaction_spec_for(definition)
+    registry = rule_data(person, {})["person"]
+    answers = {
+        f.name: registry[f.prefill.removeprefix("person.")]
+        for f in spec.fields
+        if f.prefill and registry.get(f.prefill.removeprefix("person."))
+    }
+    return Application.objects.create(
+        applicant=applicant,
+        service=service,
+        definition=definition,
+        answers=answers,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def application_answer(
+    *, application: Application, applicant: User, fields: list[str], answers: dict[str, Any]
+) -> Application:
+    """Save the answers to ``fields`` (one page); a field left out of ``answers`` is cleared.
+
+    Each answer is checked against the service's form schema; nothing is saved if one
+    is wrong (``AnswersInvalidError`` names every wrong field).
+    """
+    application = _draft_for_update(application, applicant)
+    spec = transaction_spec_for(application.definition)
+    unknown = set(fields) - {f.name for f in spec.fields}
+    if unknown:
+        raise AnswersInvalidError(
+            _("This form has no question “%(name)s”.") % {"name": sorted(unknown)[0]}
+        )
+    merged = {k: v for k, v in application.answers.items() if k not in fields}
+    merged.update({k: v for k, v in answers.items() if k in fields and v not in (None, "", [])})
+    errors = answers_errors(spec, merged, only=fields)
+    if errors:
+        raise AnswersInvalidError(next(iter(errors.values())), errors=errors)
+    application.answers = merged
+    application.save(update_fields=["answers", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application: Application, applicant: User) -> Application:
+    """Send the application: checked, given a reference and a date, and a case opened.
+
+    Idempotent: submitting an application that was already sent returns it unchanged, so
+    a double click or a retried request makes exactly one. The first write claims the
+    draft (a conditional update), so of two concurrent submissions one does the work and
+    the other finds it done. Any failure rolls everything back: a complete application
+    or none.
+    """
+    claimed = Application.objects.filter(
+        pk=application.pk, applicant=applicant, status=ApplicationStatus.DRAFT
+    ).update(status=ApplicationStatus.SUBMITTED)
+    application = _get_for_applicant(application.pk, applicant)
+    if not claimed:
+        return application  # already sent
+    spec = transaction_spec_for(application.definition)
+    errors = answers_errors(spec, application.answers)
+    if errors:
+        raise AnswersInvalidError(
+            _("Some answers are missing or wrong. Check them before you send."), errors=errors
+        )
+    data = rule_data(person_for_user(user=applicant), application.answers)
+    for eligibility in spec.eligibility:
+        try:
+            eligible = eligibility.rule.is_true(data)
+        except RuleEvaluationError:
+            logger.exception("eligibility rule failed for service %s", application.service.slug)
+            raise EligibilityError(
+                _("We could not check whether you can apply. Try again later.")
+            ) from None
+        if not eligible:
+            raise EligibilityError(localized(eligibility.reason))
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    application.reference = _reference_next(today.year)
+    application.submitted_at = now
+    application.decision_expected_by = working_calendar().add_working_days(
+        today, application.service.processing_days
+    )
+    application.save()
+    case_open(
+        reference=application.reference,
+        agency=application.service.competent_agency,
+        service=application.service,
+        definition=application.definition,
+        applicant=applicant,
+        answers=application.answers,
+    )
+    return application
+
+
+@transaction.atomic
+def application_delete_draft(*, application: Application, applicant: User) -> None:
+    """Throw a draft away (a sent application is the agency's record and stays)."""
+    _draft_for_update(application, applicant).delete()
+
+
+def _get_for_applicant(pk: int, applicant: User) -> Application:
+    try:
+        return Application.objects.select_related("service__competent_agency", "definition").get(
+            pk=pk, applicant=applicant
+        )
+    except Application.DoesNotExist:
+        raise NotFoundError(_("There is no such application.")) from None
+
+
+def _draft_for_update(application: Application, applicant: User) -> Application:
+    try:
+        current = (
+            Application.objects.select_for_update()
+            .select_related("definition")
+            .get(pk=application.pk, applicant=applicant)
+        )
+    except Application.DoesNotExist:
+        raise NotFoundError(_("There is no such application.")) from None
+    if current.status != ApplicationStatus.DRAFT:
+        raise ApplicationStateError(_("This application has been sent and cannot be changed."))
+    return current
+
+
+def _reference_next(year: int) -> str:
+    """The next reference of ``year``, e.g. DL-2026-000123; gapless within a transaction."""
+    if not ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(year=year, last=1)
+        except IntegrityError:  # another submission created the year's counter first
+            ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.get(year=year).last
+    return f"{settings.VENTANILLA_REFERENCE_PREFIX}-{year}-{number:06d}"

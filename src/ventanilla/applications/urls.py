@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ventanilla.applications import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("services/<slug:slug>/apply/", views.start, name="start"),
+    path("applications/<uuid:public_id>/", views.detail, name="detail"),
+    path("applications/<uuid:public_id>/check/", views.check, name="check"),
+    path("applications/<uuid:public_id>/delete/", views.delete, name="delete"),
+    path("applications/<uuid:public_id>/<slug:page_slug>/", views.page, name="page"),
+]

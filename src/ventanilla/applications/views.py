@@ -1,0 +1,196 @@
+"""The resident's application pages: start, one page of questions at a time, check, send,
+follow. Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ventanilla.applications import selectors, services
+from ventanilla.applications.enums import ApplicationStatus
+from ventanilla.applications.forms import PageForm, initial_from_answers
+from ventanilla.applications.models import Application
+from ventanilla.casework.services import case_resident_answer
+from ventanilla.catalogue.selectors import service_get, transaction_spec_for
+from ventanilla.core.errors import (
+    AnswersInvalidError,
+    ApplicationStateError,
+    CaseTransitionError,
+    EligibilityError,
+    NotFoundError,
+    ValidationError,
+)
+from ventanilla.identity.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - login_required ran first
+    return request.user
+
+
+def _application(request: HttpRequest, public_id: str) -> Application:
+    try:
+        return selectors.application_get_for_applicant(
+            applicant=_user(request), public_id=public_id
+        )
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        service = service_get(slug=slug)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    if not service.applies_online:
+        raise Http404(_("This service cannot be applied for online."))
+    spec = transaction_spec_for(service.definitions.get(version=service.version))
+    error = ""
+    if request.method == "POST":
+        try:
+            application = services.application_start(applicant=_user(request), service=service)
+        except ApplicationStateError as exc:
+            error = exc.message
+        else:
+            return redirect("applications:page", application.public_id, spec.pages[0].slug)
+    return render(
+        request,
+        "applications/start.html",
+        {"service": service, "spec": spec, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, public_id: str, page_slug: str) -> HttpResponse:
+    application = _application(request, public_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("applications:detail", application.public_id)
+    spec = transaction_spec_for(application.definition)
+    current = spec.page(page_slug)
+    if current is None:
+        raise Http404(_("This form has no such page."))
+    index = spec.pages.index(current)
+    form = PageForm(
+        current,
+        data=request.POST if request.method == "POST" else None,
+        initial=initial_from_answers(current, application.answers),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_answer(
+                application=application,
+                applicant=_user(request),
+                fields=[f.name for f in current.fields],
+                answers=form.answers(),
+            )
+        except AnswersInvalidError as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name, message)
+        else:
+            if request.POST.get("then") == "check" or index + 1 == len(spec.pages):
+                return redirect("applications:check", application.public_id)
+            return redirect("applications:page", application.public_id, spec.pages[index + 1].slug)
+    back = (
+        reverse("applications:page", args=[application.public_id, spec.pages[index - 1].slug])
+        if index
+        else reverse("applications:start", args=[application.service.slug])
+    )
+    return render(
+        request,
+        "applications/page.html",
+        {
+            "application": application,
+            "form": form,
+            "page": current,
+            "number": index + 1,
+            "total": len(spec.pages),
+            "back": back,
+            "then": request.GET.get("then", request.POST.get("then", "")),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, public_id: str) -> HttpResponse:
+    application = _application(request, public_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("applications:detail", application.public_id)
+    errors: dict[str, str] = {}
+    error = ""
+    if request.method == "POST":
+        try:
+            services.application_submit(application=application, applicant=_user(request))
+        except AnswersInvalidError as exc:
+            error, errors = exc.message, exc.errors
+        except EligibilityError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your application has been sent."))
+            return redirect("applications:detail", application.public_id)
+    rows = selectors.application_answer_rows(application=application)
+    return render(
+        request,
+        "applications/check.html",
+        {"application": application, "rows": rows, "error": error, "errors": errors},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    application = _application(request, public_id)
+    if application.status == ApplicationStatus.DRAFT:
+        return redirect("applications:check", application.public_id)
+    summary = selectors.application_summary(application=application)
+    error = ""
+    if request.method == "POST" and summary.case is not None:
+        try:
+            case_resident_answer(
+                case=summary.case, resident=_user(request), message=request.POST.get("message", "")
+            )
+        except (CaseTransitionError, ValidationError) as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your answer has been sent to the agency."))
+            return redirect("applications:detail", application.public_id)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "summary": summary,
+            "timeline": selectors.application_timeline(case=summary.case) if summary.case else [],
+            "rows": selectors.application_answer_rows(application=application),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    application = _application(request, public_id)
+    try:
+        services.application_delete_draft(application=application, applicant=_user(request))
+    except ApplicationStateError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:detail", application.public_id)
+    messages.success(request, _("Your draft has been deleted."))
+    return redirect("portal:my")
