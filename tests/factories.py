@@ -55,3 +55,7 @@ def official(
         secret = generate_totp_secret()
         TOTP.activate(account, secret)
     return account, secret
+
+
+def official_add_role(*, user: User, agency: Agency, role: Role) -> None:
+    official_add(user=user, agency=agency, role=role)

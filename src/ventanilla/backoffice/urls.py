@@ -9,4 +9,6 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.agency_dashboard, name="agency"),
+    path("<slug:slug>/cases/", views.case_queue, name="cases"),
+    path("<slug:slug>/cases/<str:reference>/", views.case_detail, name="case"),
 ]

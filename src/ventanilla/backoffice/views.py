@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ventanilla.catalogue.selectors import service_list
-from ventanilla.core.errors import NotFoundError, PermissionDeniedError
+from ventanilla.applications.answers import answer_text
+from ventanilla.casework import selectors as casework_selectors
+from ventanilla.casework.models import Case
+from ventanilla.casework.services import case_assign, case_note_add, case_transition
+from ventanilla.casework.transitions import actions_available
+from ventanilla.catalogue.models import PublicService
+from ventanilla.catalogue.selectors import service_list, transaction_spec_for
+from ventanilla.catalogue.transactions import TransactionSpec
+from ventanilla.core.errors import (
+    CaseTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from ventanilla.core.i18n import localized
 from ventanilla.identity import selectors
+from ventanilla.identity.models import Agency, User
 from ventanilla.identity.permissions import is_official, official_has_mfa
 
 View = Callable[..., HttpResponse]
+QUEUE_PAGE_SIZE = 50
 
 
 def official_required(view: View) -> View:
@@ -49,15 +67,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/home.html", {"agencies": agencies})
 
 
-@require_GET
-@official_required
-def agency_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def _official(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - official_required ran first
+    return request.user
+
+
+def _agency(request: HttpRequest, slug: str) -> Agency:
     try:
-        agency = selectors.agency_get_for_official(user=request.user, slug=slug)  # type: ignore[arg-type]
+        return selectors.agency_get_for_official(user=_official(request), slug=slug)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from None
+
+
+@require_GET
+@official_required
+def agency_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = _agency(request, slug)
     return render(
         request,
         "backoffice/agency.html",
@@ -65,5 +92,133 @@ def agency_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "agency": agency,
             "services": service_list(agency=agency),
             "memberships": selectors.membership_list_for_agency(agency=agency),
+            "counts": casework_selectors.case_counts_for_agency(agency=agency),
         },
+    )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    state: str
+    overdue: bool
+
+
+@require_GET
+@official_required
+def case_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = _agency(request, slug)
+    due = request.GET.get("due", "")
+    filters: dict[str, str] = {
+        "state": request.GET.get("state", ""),
+        "service": request.GET.get("service", ""),
+        "due": due if due in casework_selectors.DUE_CHOICES else "",
+        "mine": "1" if request.GET.get("mine") == "1" else "",
+    }
+    cases = casework_selectors.case_list_for_agency(
+        agency=agency,
+        state=filters["state"],
+        service=filters["service"],
+        due=filters["due"],
+        assigned_to=_official(request) if filters["mine"] else None,
+    ).select_related("definition")
+    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    specs: dict[int, TransactionSpec] = {}
+    rows = []
+    for case in page:
+        spec = specs.get(case.definition_id) or specs.setdefault(
+            case.definition_id, transaction_spec_for(case.definition)
+        )
+        state = spec.workflow.states.get(case.state)
+        rows.append(
+            QueueRow(
+                case=case,
+                state=localized(state.label) if state else case.state,
+                overdue=bool(case.deadline and case.deadline < today),
+            )
+        )
+    services = service_list(agency=agency).filter(applies_online=True)
+    return render(
+        request,
+        "backoffice/cases.html",
+        {
+            "agency": agency,
+            "rows": rows,
+            "page": page,
+            "filters": filters,
+            "services": services,
+            "states": _state_choices(services),
+            "counts": casework_selectors.case_counts_for_agency(agency=agency),
+        },
+    )
+
+
+def _state_choices(services: Iterable[PublicService]) -> list[tuple[str, str]]:
+    """Every workflow state of the agency's services, for the queue's filter."""
+    choices: dict[str, str] = {}
+    for service in services:
+        spec = transaction_spec_for(service.definitions.get(version=service.version))
+        for slug, state in spec.workflow.states.items():
+            choices.setdefault(slug, localized(state.label))
+    return sorted(choices.items(), key=lambda item: item[1])
+
+
+@require_http_methods(["GET", "POST"])
+@official_required
+def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
+    agency = _agency(request, slug)
+    official = _official(request)
+    try:
+        case = casework_selectors.case_get_for_agency(agency=agency, reference=reference)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    roles = casework_selectors.official_roles(official=official, agency=agency)
+    error = ""
+    if request.method == "POST":
+        operation = request.POST.get("operation", "")
+        try:
+            if operation == "action":
+                case_transition(
+                    case=case,
+                    action=request.POST.get("action", ""),
+                    actor=official,
+                    roles=roles,
+                    reason=request.POST.get("reason", ""),
+                )
+                done = _("Done: the case has moved on.")
+            elif operation == "assign":
+                case_assign(case=case, official=official)
+                done = _("The case is assigned to you.")
+            elif operation == "note":
+                case_note_add(case=case, official=official, text=request.POST.get("note", ""))
+                done = _("Your note is saved. Only officials can read it.")
+            else:
+                raise ValidationError(_("Choose what to do."), field="operation")
+        except (CaseTransitionError, ValidationError) as exc:
+            error = exc.message
+        else:
+            messages.success(request, done)
+            return redirect("backoffice:case", agency.slug, case.reference)
+    spec = transaction_spec_for(case.definition)
+    state = spec.workflow.states[case.state]
+    return render(
+        request,
+        "backoffice/case.html",
+        {
+            "agency": agency,
+            "case": case,
+            "state": localized(state.label),
+            "closed": state.final,
+            "overdue": bool(case.deadline and case.deadline < timezone.localdate()),
+            "actions": actions_available(spec.workflow, state=case.state, roles=roles),
+            "rows": [
+                (localized(field.label), answer_text(field, case.answers.get(field.name)))
+                for field in spec.fields
+            ],
+            "events": casework_selectors.case_events_for_officials(case=case),
+            "state_labels": {slug: localized(s.label) for slug, s in spec.workflow.states.items()},
+            "error": error,
+        },
+        status=400 if error else 200,
     )

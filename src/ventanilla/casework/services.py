@@ -136,3 +136,31 @@ def case_resident_answer(*, case: Case, resident: User, message: str) -> Case:
         reason=message.strip(),
     )
     return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, official: User) -> Case:
+    """Give the case to ``official`` ("assign to me"); recorded like every change."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.closed_at is not None:
+        raise CaseTransitionError(_("This case is closed: nothing more can be done to it."))
+    case.assigned_to = official
+    case.save(update_fields=["assigned_to", "updated_at"])
+    CaseEvent.objects.create(
+        case=case, at=timezone.now(), kind=EventKind.ASSIGNED, actor=official, private=True
+    )
+    return case
+
+
+def case_note_add(*, case: Case, official: User, text: str) -> CaseEvent:
+    """A note for the agency's officials only: the resident never sees it."""
+    if not text.strip():
+        raise ValidationError(_("Write the note."), field="note")
+    return CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=EventKind.NOTE,
+        actor=official,
+        reason=text.strip(),
+        private=True,
+    )
