@@ -185,3 +185,24 @@ def test_the_same_submission_posted_twice_at_once_makes_one_application(
     assert len(references) == 4
     assert len(set(references)) == 1
     assert Case.objects.count() == 1
+
+
+def test_an_empty_page_says_what_to_enter_for_each_question(resident_client: Client) -> None:
+    resident_client.post("/en/services/child-benefit/apply/")
+    application = Application.objects.get()
+
+    html = resident_client.post(f"/en/applications/{application.public_id}/child/", {}).content
+    text = html.decode().replace("&#x27;", "'")
+
+    assert "Enter “The child's given name”." in text
+    assert "Select an answer for “You are the child's”." in text
+    assert '<a href="#id_relationship_0">' in text
+    date = (
+        resident_client.post(
+            f"/en/applications/{application.public_id}/child/",
+            {**CHILD, "child_birth_date": "31/02/2026"},
+        )
+        .content.decode()
+        .replace("&#x27;", "'")
+    )
+    assert "“The child's date of birth” must be a real date, like 2026-03-27." in date

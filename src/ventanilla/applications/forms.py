@@ -7,30 +7,48 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ventanilla.applications.answers import answer_from_form
 from ventanilla.catalogue.transactions import FormField, FormPage
 from ventanilla.core.i18n import localized
 
-YES_NO = (("yes", _("Yes")), ("no", _("No")))
+YES_NO = (("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
 
 def _django_field(spec: FormField) -> forms.Field:
     schema = spec.schema
+    label = localized(spec.label)
+    choose = spec.kind in ("choice", "choices", "yes_no")
     common: dict[str, Any] = {
-        "label": localized(spec.label),
+        "label": label,
         "help_text": localized(spec.hint),
         "required": spec.required,
+        "error_messages": {
+            "required": (
+                _("Select an answer for “%(label)s”.") if choose else _("Enter “%(label)s”.")
+            )
+            % {"label": label},
+            "invalid": (
+                _("“%(label)s” must be a real date, like 2026-03-27.")
+                if spec.kind == "date"
+                else _("Check “%(label)s”.")
+            )
+            % {"label": label},
+            "invalid_choice": _("Select one of the options for “%(label)s”.") % {"label": label},
+        },
     }
     attrs = {"autocomplete": spec.autocomplete} if spec.autocomplete else {}
     choices = [(value, localized(labels)) for value, labels in spec.choices]
     match spec.kind:
         case "date":
+            # A text box, not type="date": date pickers are hard to use for dates people
+            # know by heart (GOV.UK's advice), and their format follows the browser.
             return forms.DateField(
                 input_formats=DATE_FORMATS,
-                widget=forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"),
+                widget=forms.DateInput(attrs={**attrs, "inputmode": "numeric"}, format="%Y-%m-%d"),
                 **common,
             )
         case "email":

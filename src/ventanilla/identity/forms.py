@@ -32,7 +32,8 @@ class ResidentSignupForm(forms.Form):
         label=_("Date of birth"),
         help_text=_("For example, 1985-03-27."),
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"],
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        # A text box rather than a date picker: people know their birth date by heart.
+        widget=forms.DateInput(attrs={"autocomplete": "bday", "inputmode": "numeric"}),
     )
 
     field_order = ["national_id", "birth_date", "email", "password1", "password2"]

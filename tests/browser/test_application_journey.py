@@ -1,0 +1,81 @@
+"""A resident claims child benefit in Chromium and an official decides; axe on every page."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+from tests import factories
+from tests.browser.test_journey import _assert_accessible, page  # noqa: F401 - fixture
+from ventanilla.identity.enums import Role
+from ventanilla.identity.models import Agency
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+
+
+def _sign_in(page: Any, email: str) -> None:  # noqa: F811
+    page.goto("/en/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_resident_claims_child_benefit_and_an_official_decides(page: Any) -> None:  # noqa: F811
+    resident = factories.resident(
+        email="lucia@test.example",
+        password=PASSWORD,
+        registry_person=factories.person(address="Calle Sol 3"),
+    )
+    _sign_in(page, resident.email)
+    page.goto("/en/services/child-benefit/")
+    page.get_by_role("button", name="Apply online").click()
+    _assert_accessible(page, "apply-start")
+    page.get_by_role("button", name="Start now").click()
+
+    page.get_by_role("button", name="Continue").click()  # nothing answered yet
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    _assert_accessible(page, "apply-page-errors")
+    page.get_by_label("The child's given name").fill("Lola")
+    page.get_by_label("The child's date of birth").fill("2026-03-27")
+    page.get_by_label("Parent").check()
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_label("Your address").input_value() == "Calle Sol 3"
+    page.get_by_label("Bank account number (IBAN)").fill("DL12 3456 7890 1234 5678")
+    _assert_accessible(page, "apply-page")
+    page.get_by_role("button", name="Continue").click()
+
+    _assert_accessible(page, "apply-check")
+    page.get_by_role("button", name="Accept and send").click()
+    reference = page.locator(".panel__body strong").inner_text()
+    assert reference.startswith("DL-")
+    _assert_accessible(page, "apply-sent")
+
+    agency = Agency.objects.get(slug="social-security")
+    official, secret = factories.official(agency=agency, role=Role.CASEWORKER)
+    factories.official_add_role(user=official, agency=agency, role=Role.APPROVER)
+    official.set_password(PASSWORD)
+    official.save()
+    page.context.clear_cookies()
+    _sign_in(page, official.email)
+    page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto("/en/backoffice/social-security/cases/")
+    _assert_accessible(page, "backoffice-queue")
+    page.get_by_role("link", name=reference).click()
+    _assert_accessible(page, "backoffice-case")
+    page.get_by_role("button", name="Start review").click()
+    page.get_by_role("button", name="Approve").click()
+    assert page.locator(".tag").first.inner_text() == "Approved"
+
+    page.context.clear_cookies()
+    _sign_in(page, resident.email)
+    page.get_by_role("link", name="Claim child benefit").click()
+    assert page.get_by_text("Approved").first.is_visible()
+    _assert_accessible(page, "apply-decided")
