@@ -31,6 +31,13 @@ def application_get_for_applicant(*, applicant: User, public_id: str | uuid.UUID
         raise NotFoundError(_("There is no such application.")) from None
 
 
+def application_get_by_reference(*, applicant: User, reference: str) -> Application:
+    try:
+        return Application.objects.get(reference=reference, applicant=applicant)
+    except Application.DoesNotExist:
+        raise NotFoundError(_("There is no such application.")) from None
+
+
 @dataclass(frozen=True)
 class ApplicationSummary:
     application: Application

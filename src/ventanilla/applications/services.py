@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from ventanilla.applications.answers import answers_errors, rule_data
@@ -26,6 +27,8 @@ from ventanilla.core.errors import (
 )
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import User
+from ventanilla.notifications.enums import Kind
+from ventanilla.notifications.services import notification_send
 from ventanilla.registries.selectors import person_for_user
 
 logger = logging.getLogger(__name__)
@@ -138,6 +141,24 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
         applicant=applicant,
         answers=application.answers,
     )
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    if applicant.language != language:
+        applicant.language = language
+        applicant.save(update_fields=["language"])
+    with translation.override(language):
+        notification_send(
+            recipient=applicant,
+            kind=Kind.APPLICATION_RECEIVED,
+            language=language,
+            context={
+                "reference": application.reference,
+                "service": application.service.local_name,
+                "agency": application.service.competent_agency.local_name,
+                "expected": formats.date_format(application.decision_expected_by, "DATE_FORMAT"),
+            },
+            link=reverse("applications:detail", args=[application.public_id]),
+            reference=application.reference,
+        )
     return application
 
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ventanilla.applications import selectors, services
 from ventanilla.applications.enums import ApplicationStatus
@@ -181,6 +181,19 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_GET
+def by_reference(request: HttpRequest, reference: str) -> HttpResponse:
+    """Where links in messages lead: the applicant's own application with this reference."""
+    try:
+        application = selectors.application_get_by_reference(
+            applicant=_user(request), reference=reference
+        )
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    return redirect("applications:detail", application.public_id)
 
 
 @login_required

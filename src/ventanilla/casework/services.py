@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ventanilla.casework import transitions
@@ -16,7 +17,10 @@ from ventanilla.catalogue.models import PublicService, ServiceDefinition
 from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
 from ventanilla.catalogue.transactions import State
 from ventanilla.core.errors import CaseTransitionError, PermissionDeniedError, ValidationError
+from ventanilla.core.i18n import localized
 from ventanilla.identity.models import Agency, User
+from ventanilla.notifications.enums import Kind
+from ventanilla.notifications.services import notification_send
 
 
 def _deadline(state: State, *, since: dt.date, days: int | None = None) -> dt.date | None:
@@ -105,7 +109,32 @@ def case_transition(
         to_state=target.slug,
         reason=reason.strip(),
     )
+    if target.waits_for_resident or target.final:
+        _tell_applicant(case, target, reason.strip())
     return case
+
+
+def _tell_applicant(case: Case, target: State, reason: str) -> None:
+    """Write to the applicant, in their language, when the agency asks or decides."""
+    applicant = case.applicant
+    with translation.override(applicant.language):
+        context = {
+            "reference": case.reference,
+            "service": case.service.local_name,
+            "agency": case.agency.local_name,
+            "message": reason,
+            "reason": reason,
+            "approved": target.outcome == Outcome.APPROVED,
+            "outcome": localized(target.label),
+        }
+        notification_send(
+            recipient=applicant,
+            kind=Kind.INFORMATION_REQUESTED if target.waits_for_resident else Kind.DECISION_MADE,
+            language=applicant.language,
+            context=context,
+            link=reverse("applications:by-reference", args=[case.reference]),
+            reference=case.reference,
+        )
 
 
 @transaction.atomic

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "ventanilla.catalogue",
     "ventanilla.casework",
     "ventanilla.applications",
+    "ventanilla.notifications",
     "ventanilla.portal",
     "ventanilla.backoffice",
     "ventanilla.api",
@@ -246,6 +247,9 @@ else:
 # Internationalisation: English and Spanish ship complete.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The address people reach this site at: links in emails and QR codes use it.
+VENTANILLA_PUBLIC_URL = os.environ.get("VENTANILLA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Application references read DL-2026-000123 ("DL" for Demoland).
 VENTANILLA_REFERENCE_PREFIX = os.environ.get("VENTANILLA_REFERENCE_PREFIX", "DL")
 

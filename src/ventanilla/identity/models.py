@@ -45,6 +45,12 @@ class User(AbstractBaseUser, PermissionsMixin):
             "checked against the registry at sign-up. Empty for officials' work accounts."
         ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        default="en",
+        help_text=_("The language we write to this person in: the one they last applied in."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

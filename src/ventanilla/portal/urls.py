@@ -15,4 +15,6 @@ urlpatterns = [
     path("agencies/<slug:slug>/", views.agency_detail, name="agency"),
     path("developers/", views.developers, name="developers"),
     path("my/", views.my_ventanilla, name="my"),
+    path("my/messages/", views.messages_list, name="messages"),
+    path("my/messages/<int:notification_id>/", views.message_detail, name="message"),
 ]

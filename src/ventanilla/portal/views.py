@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -13,6 +14,11 @@ from ventanilla.applications.selectors import application_list_for_applicant
 from ventanilla.catalogue import selectors
 from ventanilla.catalogue.enums import EventKind
 from ventanilla.core.errors import NotFoundError
+from ventanilla.notifications.selectors import (
+    notification_get_for_user,
+    notification_list_for_user,
+)
+from ventanilla.notifications.services import notification_mark_read
 from ventanilla.portal.page_cache import public_page
 from ventanilla.registries.selectors import person_for_user
 
@@ -110,8 +116,32 @@ def my_ventanilla(request: HttpRequest) -> HttpResponse:
         {
             "person": person_for_user(user=request.user),  # type: ignore[arg-type]
             "applications": application_list_for_applicant(applicant=request.user),  # type: ignore[arg-type]
+            "inbox": notification_list_for_user(user=request.user)[:5],  # type: ignore[arg-type]
         },
     )
+
+
+@login_required
+@require_GET
+def messages_list(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(notification_list_for_user(user=request.user), 20)  # type: ignore[arg-type]
+    return render(
+        request, "portal/messages.html", {"page": paginator.get_page(request.GET.get("page"))}
+    )
+
+
+@login_required
+@require_GET
+def message_detail(request: HttpRequest, notification_id: int) -> HttpResponse:
+    try:
+        notification = notification_get_for_user(
+            user=request.user,  # type: ignore[arg-type]
+            notification_id=notification_id,
+        )
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    notification_mark_read(notification=notification)
+    return render(request, "portal/message.html", {"notification": notification})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,58 @@
+"""Telling people what happened: write the message in their language, keep it in their
+inbox, and email it after the change it reports has committed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ventanilla.identity.models import User
+from ventanilla.notifications.enums import Kind
+from ventanilla.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notification_send(
+    *,
+    recipient: User,
+    kind: Kind,
+    language: str,
+    context: dict[str, Any],
+    link: str = "",
+    reference: str = "",
+) -> Notification:
+    """Write ``kind``'s message for ``recipient`` in ``language``; email it on commit.
+
+    The templates are ``notifications/<kind>_subject.txt`` and ``notifications/<kind>.txt``;
+    they get ``context`` plus ``recipient`` and ``link``.
+    """
+    with translation.override(language):
+        values = {**context, "recipient": recipient, "link": link}
+        subject = " ".join(render_to_string(f"notifications/{kind}_subject.txt", values).split())
+        body = render_to_string(f"notifications/{kind}.txt", values).strip()
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        language=language,
+        subject=subject[:200],
+        body=body,
+        link=link,
+        reference=reference,
+        created_at=timezone.now(),
+    )
+    from ventanilla.notifications.tasks import email_deliver
+
+    transaction.on_commit(lambda: email_deliver.enqueue(notification.pk))
+    return notification
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
