@@ -32,6 +32,9 @@ def test_the_openapi_document_lists_every_endpoint(openapi: dict[str, Any]) -> N
     assert sorted(openapi["paths"]) == [
         "/api/v1/agencies",
         "/api/v1/agencies/{slug}",
+        "/api/v1/applications",
+        "/api/v1/applications/{application_id}",
+        "/api/v1/applications/{application_id}/submit",
         "/api/v1/life-events",
         "/api/v1/life-events/{slug}",
         "/api/v1/services",

@@ -16,8 +16,9 @@ def test_the_developer_page_lists_every_endpoint_of_the_openapi_document(client:
     assert response.status_code == 200
     html = response.content.decode()
     for path, item in document["paths"].items():
-        assert f"GET {path}</code>" in html
-        assert item["get"]["summary"] in html
+        for method, operation in item.items():
+            assert f"{method.upper()} {path}</code>" in html
+            assert operation["summary"] in html
     assert "Words to look for." in html  # a parameter's description
     assert '<code class="code">es</code>' in html  # a parameter's choices
     assert 'href="/api/v1/openapi.json"' in html

@@ -42,6 +42,7 @@ class Operation:
     description: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     statuses: tuple[str, ...] = ()
+    signed_in: bool = False
 
 
 def _type(schema: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
@@ -92,6 +93,7 @@ def api_operations() -> tuple[Operation, ...]:
                     description=raw.get("description", ""),
                     parameters=tuple(_parameter(p) for p in raw.get("parameters", [])),
                     statuses=tuple(sorted(raw.get("responses", {}))),
+                    signed_in=bool(raw.get("security")),
                 )
             )
     return tuple(operations)

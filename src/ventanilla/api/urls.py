@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from ventanilla.applications.api import router as applications_router
 from ventanilla.catalogue.api import router as catalogue_router
-from ventanilla.core.errors import NotFoundError
+from ventanilla.core.errors import (
+    AnswersInvalidError,
+    ApplicationStateError,
+    EligibilityError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 
 api = NinjaAPI(
     title="Ventanilla API",
@@ -21,8 +29,35 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", catalogue_router)
+api.add_router("/", applications_router)
 
 
 @api.exception_handler(NotFoundError)
 def not_found(request, exc: NotFoundError):  # type: ignore[no-untyped-def]
     return api.create_response(request, {"detail": exc.message}, status=404)
+
+
+@api.exception_handler(PermissionDeniedError)
+def permission_denied(request, exc: PermissionDeniedError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": exc.message}, status=403)
+
+
+@api.exception_handler(ApplicationStateError)
+def state_conflict(request, exc: ApplicationStateError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):  # type: ignore[no-untyped-def]
+    """422, in the same shape as Ninja's own validation errors: where, and what is wrong."""
+    if isinstance(exc, AnswersInvalidError) and exc.errors:
+        detail = [
+            {"loc": ["body", "answers", name], "msg": message, "type": "answer"}
+            for name, message in exc.errors.items()
+        ]
+    elif isinstance(exc, EligibilityError):
+        detail = [{"loc": ["body"], "msg": exc.message, "type": "eligibility"}]
+    else:
+        where = ["header", exc.field] if exc.field == "Idempotency-Key" else ["body", exc.field]
+        detail = [{"loc": [p for p in where if p], "msg": exc.message, "type": "value_error"}]
+    return api.create_response(request, {"detail": detail}, status=422)

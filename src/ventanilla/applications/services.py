@@ -24,6 +24,7 @@ from ventanilla.core.errors import (
     EligibilityError,
     NotFoundError,
     RuleEvaluationError,
+    ValidationError,
 )
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import User
@@ -32,6 +33,7 @@ from ventanilla.notifications.services import notification_send
 from ventanilla.registries.selectors import person_for_user
 
 logger = logging.getLogger(__name__)
+IDEMPOTENCY_KEY_MAX = 100
 
 
 def application_start(
@@ -160,6 +162,66 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
             reference=application.reference,
         )
     return application
+
+
+def application_file(
+    *,
+    applicant: User,
+    service: PublicService,
+    answers: dict[str, Any],
+    idempotency_key: str = "",
+    submit: bool = True,
+) -> tuple[Application, bool]:
+    """Make an application from all its answers in one call, and send it (the API).
+
+    Returns ``(application, created)``. With an ``idempotency_key``, a retry of the same
+    request returns the application the first one made (``created`` False), even when
+    the two arrive at once. All or nothing: if an answer is wrong or the applicant is not
+    eligible, no application is left behind.
+    """
+    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        raise ValidationError(
+            _("The Idempotency-Key must be %(count)s characters or fewer.")
+            % {"count": IDEMPOTENCY_KEY_MAX},
+            field="Idempotency-Key",
+        )
+    if idempotency_key:
+        existing = _by_idempotency_key(applicant, service, idempotency_key)
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            application = application_start(
+                applicant=applicant, service=service, idempotency_key=idempotency_key
+            )
+            fields = [f.name for f in transaction_spec_for(application.definition).fields]
+            unknown = sorted(set(answers) - set(fields))
+            if unknown:
+                raise AnswersInvalidError(
+                    _("This form has no question “%(name)s”.") % {"name": unknown[0]},
+                    field=unknown[0],
+                )
+            application = application_answer(
+                application=application, applicant=applicant, fields=fields, answers=answers
+            )
+            if submit:
+                application = application_submit(application=application, applicant=applicant)
+    except IntegrityError:
+        existing = _by_idempotency_key(applicant, service, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    return application, True
+
+
+def _by_idempotency_key(applicant: User, service: PublicService, key: str) -> Application | None:
+    existing = Application.objects.filter(applicant=applicant, idempotency_key=key).first()
+    if existing is not None and existing.service_id != service.pk:
+        raise ValidationError(
+            _("This Idempotency-Key was already used for another service."),
+            field="Idempotency-Key",
+        )
+    return existing
 
 
 @transaction.atomic

@@ -16,5 +16,6 @@ urlpatterns = [
     path("developers/", views.developers, name="developers"),
     path("my/", views.my_ventanilla, name="my"),
     path("my/messages/", views.messages_list, name="messages"),
+    path("my/api-keys/", views.api_keys, name="api-keys"),
     path("my/messages/<int:notification_id>/", views.message_detail, name="message"),
 ]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ventanilla.api.reference import api_operations
 from ventanilla.applications.selectors import application_list_for_applicant
 from ventanilla.catalogue import selectors
 from ventanilla.catalogue.enums import EventKind
-from ventanilla.core.errors import NotFoundError
+from ventanilla.core.errors import NotFoundError, ValidationError
+from ventanilla.identity.models import User
+from ventanilla.identity.selectors import api_token_list_for_user
+from ventanilla.identity.services import api_token_create, api_token_revoke
 from ventanilla.notifications.selectors import (
     notification_get_for_user,
     notification_list_for_user,
@@ -142,6 +147,33 @@ def message_detail(request: HttpRequest, notification_id: int) -> HttpResponse:
         raise Http404(exc.message) from None
     notification_mark_read(notification=notification)
     return render(request, "portal/message.html", {"notification": notification})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """Make, list and revoke personal API keys. A new key is shown once, on this page."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required ran first
+    error, new_key = "", ""
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = api_token_list_for_user(user=user).filter(pk=request.POST["revoke"]).first()
+            if token is None:
+                raise Http404(_("There is no such key."))
+            api_token_revoke(token=token)
+            messages.success(request, _("The key is revoked: it no longer works."))
+            return redirect("portal:api-keys")
+        try:
+            _token, new_key = api_token_create(user=user, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            error = exc.message
+    return render(
+        request,
+        "portal/api_keys.html",
+        {"tokens": api_token_list_for_user(user=user), "error": error, "new_key": new_key},
+        status=400 if error else 200,
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,163 @@
+"""/api/v1/applications: a resident's (or their software's) applications.
+
+No ``from __future__ import annotations`` here: Ninja reads the annotations at import time.
+"""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_noop
+from ninja import Field, HeaderEx, P, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from ventanilla.api.auth import signed_in
+from ventanilla.applications import selectors, services
+from ventanilla.applications.models import Application
+from ventanilla.catalogue.selectors import service_get
+from ventanilla.identity.models import User
+
+router = Router(tags=["applications"], auth=signed_in)
+
+
+class ApplicationIn(Schema):
+    service: str = Field(
+        ..., description=gettext_noop("The service's short name, e.g. child-benefit.")
+    )
+    answers: dict[str, Any] = Field(
+        default_factory=dict, description=gettext_noop("Every answer of the service's form.")
+    )
+    submit: bool = Field(
+        True, description=gettext_noop("Send it now (true) or keep it as a draft (false).")
+    )
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    title: str
+    detail: str
+
+
+class ApplicationOut(Schema):
+    id: uuid.UUID
+    reference: str | None
+    service: str
+    status: str = Field(..., description=gettext_noop("draft, or submitted."))
+    state: str | None = Field(None, description=gettext_noop("The agency's workflow state."))
+    state_label: str
+    waits_for_you: bool
+    closed: bool
+    outcome: str | None
+    decision_reason: str | None
+    submitted_at: dt.datetime | None
+    decision_expected_by: dt.date | None
+    answers: dict[str, Any]
+    timeline: list[TimelineOut]
+    portal_url: str
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+def _out(application: Application) -> dict[str, Any]:
+    summary = selectors.application_summary(application=application)
+    case = summary.case
+    return {
+        "id": application.public_id,
+        "reference": application.reference,
+        "service": application.service.slug,
+        "status": application.status,
+        "state": case.state if case else None,
+        "state_label": summary.status,
+        "waits_for_you": summary.waits_for_you,
+        "closed": summary.is_closed,
+        "outcome": case.outcome or None if case else None,
+        "decision_reason": case.decision_reason or None if case else None,
+        "submitted_at": application.submitted_at,
+        "decision_expected_by": application.decision_expected_by,
+        "answers": application.answers,
+        "timeline": selectors.application_timeline(case=case) if case else [],
+        "portal_url": reverse("applications:detail", args=[application.public_id]),
+    }
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - the router's auth ran first
+    return request.user
+
+
+@router.post(
+    "/applications",
+    response={200: ApplicationOut, 201: ApplicationOut, 404: ErrorOut, 422: ErrorOut},
+    summary=gettext_noop("Apply for a service"),
+    description=gettext_noop(
+        "Makes an application with all its answers and, unless submit is false, sends it. "
+        "Send an Idempotency-Key header: a retry with the same key returns the first "
+        "answer (200) instead of making a second application (201)."
+    ),
+)
+def application_create(
+    request: HttpRequest,
+    payload: ApplicationIn,
+    idempotency_key: HeaderEx[
+        str, P(alias="Idempotency-Key", description=gettext_noop("Any unique string, per request."))
+    ] = "",
+) -> Status[dict[str, Any]]:
+    application, created = services.application_file(
+        applicant=_user(request),
+        service=service_get(slug=payload.service),
+        answers=payload.answers,
+        idempotency_key=idempotency_key,
+        submit=payload.submit,
+    )
+    return Status(201 if created else 200, _out(application))
+
+
+@router.get(
+    "/applications",
+    response=list[ApplicationOut],
+    summary=gettext_noop("List my applications"),
+)
+@paginate(LimitOffsetPagination)
+def application_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        _out(item.application)
+        for item in selectors.application_list_for_applicant(applicant=_user(request))
+    ]
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, 404: ErrorOut},
+    summary=gettext_noop("Read one of my applications"),
+    description=gettext_noop("By its id or by its reference (e.g. DL-2026-000123)."),
+)
+def application_read(request: HttpRequest, application_id: str) -> dict[str, Any]:
+    return _out(_find(request, application_id))
+
+
+@router.post(
+    "/applications/{application_id}/submit",
+    response={200: ApplicationOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary=gettext_noop("Send a draft"),
+    description=gettext_noop("Idempotent: sending an application already sent returns it."),
+)
+def application_send(request: HttpRequest, application_id: str) -> dict[str, Any]:
+    application = services.application_submit(
+        application=_find(request, application_id), applicant=_user(request)
+    )
+    return _out(application)
+
+
+def _find(request: HttpRequest, application_id: str) -> Application:
+    """By id (a UUID) or, failing that, by reference; another person's is NotFound."""
+    try:
+        public_id = uuid.UUID(application_id)
+    except ValueError:
+        public_id = selectors.application_get_by_reference(
+            applicant=_user(request), reference=application_id
+        ).public_id
+    return selectors.application_get_for_applicant(applicant=_user(request), public_id=public_id)
