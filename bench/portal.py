@@ -15,17 +15,11 @@ are reported for information, without a target.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
+
+from common import VENTANILLA, bench_env, drive, get, serving
 
 TARGET_RATIO = 0.5
 # name: (path, cookie header or ""); a session cookie that matches no session still makes
@@ -41,75 +35,6 @@ PAGES = {
 TARGETED = ("life_event", "service")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _connection(
-    port: int, page: tuple[str, str], deadline: float, latencies: list[float], errors: list[str]
-) -> None:
-    path, cookie = page
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    cookie_header = f"Cookie: {cookie}\r\n" if cookie else ""
-    request = (
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: en\r\n{cookie_header}\r\n"
-    ).encode()
-    try:
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = head.split(b" ", 2)[1]
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
-            await reader.readexactly(length)
-            if status != b"200":
-                errors.append(status.decode())
-            latencies.append(time.perf_counter() - started)
-    finally:
-        writer.close()
-
-
-async def _drive(
-    port: int, page: tuple[str, str], seconds: float, concurrency: int
-) -> dict[str, float]:
-    latencies: list[float] = []
-    errors: list[str] = []
-    started = time.perf_counter()
-    deadline = started + seconds
-    await asyncio.gather(
-        *(_connection(port, page, deadline, latencies, errors) for _ in range(concurrency))
-    )
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise SystemExit(f"{page[0]}: {len(errors)} non-200 answers, e.g. {errors[0]}")
-    quantiles = statistics.quantiles(latencies, n=100)
-    return {
-        "requests": len(latencies),
-        "requests_per_second": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(quantiles[49] * 1000, 2),
-        "p95_ms": round(quantiles[94] * 1000, 2),
-    }
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the server stopped during start-up")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not answer {url}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per page")
@@ -117,30 +42,22 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="ventanilla-bench-"))
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"VENTANILLA_DATA_DIR": str(data_dir), "VENTANILLA_BENCH_VIEWS": "true"})
-    command = [sys.executable, "-m", "ventanilla"]
-    subprocess.run([*command, "demo"], env=env, check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [*command, "serve", "--port", str(port), "--workers", str(args.workers)], env=env
-    )
-    try:
-        _wait(f"http://127.0.0.1:{port}/healthz", server)
-        for page in PAGES.values():  # warm every worker's caches before measuring
-            asyncio.run(_drive(port, page, 1.0, args.concurrency))
+    env = bench_env()
+    subprocess.run([*VENTANILLA, "demo"], env=env, check=True, capture_output=True)
+    with serving(env, args.workers) as port:
+        for path, cookie in PAGES.values():  # warm every worker's caches before measuring
+            drive(port, get(path, cookie), seconds=1.0, concurrency=args.concurrency)
         results = {
-            name: asyncio.run(_drive(port, page, args.seconds, args.concurrency))
-            for name, page in PAGES.items()
+            name: drive(port, get(path, cookie), seconds=args.seconds, concurrency=args.concurrency)
+            for name, (path, cookie) in PAGES.items()
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    failed = {name: r["first_error"] for name, r in results.items() if r["errors"]}
+    if failed:
+        raise SystemExit(f"non-200 answers: {failed}")
 
     bare = results["bare"]["requests_per_second"]
     ratios = {
-        name: round(result["requests_per_second"] / bare, 3)
+        name: round(float(result["requests_per_second"]) / float(bare), 3)
         for name, result in results.items()
         if name != "bare"
     }

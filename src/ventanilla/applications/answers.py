@@ -39,11 +39,8 @@ def answers_errors(
 ) -> dict[str, str]:
     """{field: message} for each wrong or missing answer (of ``only`` these fields)."""
     fields = {f.name: f for f in spec.fields}
-    validator = jsonschema.Draft202012Validator(
-        spec.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
     errors: dict[str, str] = {}
-    for error in validator.iter_errors(answers):
+    for error in spec.validator.iter_errors(answers):
         if error.validator == "required":
             name = str(error.message).split("'")[1]
         elif error.absolute_path:

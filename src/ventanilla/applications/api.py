@@ -16,7 +16,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ventanilla.api.auth import signed_in
 from ventanilla.applications import selectors, services
 from ventanilla.applications.models import Application
-from ventanilla.catalogue.selectors import service_get
+from ventanilla.casework.models import Case
+from ventanilla.catalogue.selectors import service_get_brief
 from ventanilla.identity.models import User
 
 router = Router(tags=["applications"], auth=signed_in)
@@ -62,8 +63,8 @@ class ErrorOut(Schema):
     detail: Any
 
 
-def _out(application: Application) -> dict[str, Any]:
-    summary = selectors.application_summary(application=application)
+def _out(application: Application, case: Case | None = None) -> dict[str, Any]:
+    summary = selectors.application_summary(application=application, case=case)
     case = summary.case
     return {
         "id": application.public_id,
@@ -79,7 +80,9 @@ def _out(application: Application) -> dict[str, Any]:
         "submitted_at": application.submitted_at,
         "decision_expected_by": application.decision_expected_by,
         "answers": application.answers,
-        "timeline": selectors.application_timeline(case=case) if case else [],
+        "timeline": selectors.application_timeline(application=application, case=case)
+        if case
+        else [],
         "portal_url": reverse("applications:detail", args=[application.public_id]),
     }
 
@@ -106,14 +109,14 @@ def application_create(
         str, P(alias="Idempotency-Key", description=gettext_noop("Any unique string, per request."))
     ] = "",
 ) -> Status[dict[str, Any]]:
-    application, created = services.application_file(
+    application, case, created = services.application_file(
         applicant=_user(request),
-        service=service_get(slug=payload.service),
+        service=service_get_brief(slug=payload.service),
         answers=payload.answers,
         idempotency_key=idempotency_key,
         submit=payload.submit,
     )
-    return Status(201 if created else 200, _out(application))
+    return Status(201 if created else 200, _out(application, case))
 
 
 @router.get(

@@ -10,7 +10,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.applications.enums import ApplicationStatus
@@ -46,17 +45,20 @@ class Application(TimeStampedModel):
     reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decision_expected_by = models.DateField(null=True, blank=True)
-    idempotency_key = models.CharField(
+    idempotency_key = models.CharField(  # noqa: DJ001 - NULL, not "", so that keys never clash
         max_length=100,
+        null=True,
         blank=True,
+        default=None,
         help_text=_("The client's key for an API submission: retries return this application."),
     )
 
     class Meta:
+        # Without a key the column is NULL, and NULLs never clash: the unique index both
+        # guards against duplicates and serves the look-up by key.
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
                 name="applications_one_per_idempotency_key",
             )
         ]

@@ -82,10 +82,12 @@ def application_list_for_applicant(*, applicant: User) -> list[ApplicationSummar
     return summaries
 
 
-def application_summary(*, application: Application) -> ApplicationSummary:
+def application_summary(
+    *, application: Application, case: Case | None = None
+) -> ApplicationSummary:
+    """Where the application stands; ``case`` saves the look-up when the caller has it."""
     spec = transaction_spec_for(application.definition)
-    case = None
-    if application.reference:
+    if case is None and application.reference:
         case = case_list_by_references(references=[application.reference]).get(
             application.reference
         )
@@ -99,15 +101,16 @@ class TimelineEntry:
     detail: str
 
 
-def application_timeline(*, case: Case) -> list[TimelineEntry]:
-    """What happened to the application, in the resident's words."""
-    states = transaction_spec_for(case.definition).workflow.states
+def application_timeline(*, application: Application, case: Case) -> list[TimelineEntry]:
+    """What happened to the application, in the resident's words (one query)."""
+    states = transaction_spec_for(application.definition).workflow.states
+    agency = application.service.competent_agency.local_name
     entries = []
     for event in case_events_for_applicant(case=case):
         state = states.get(event.to_state)
         label = localized(state.label) if state else event.to_state
         if event.kind == EventKind.OPENED:
-            title = _("Received by %(agency)s") % {"agency": case.agency.local_name}
+            title = _("Received by %(agency)s") % {"agency": agency}
         elif event.kind == EventKind.RESIDENT_ANSWERED:
             title = _("You answered")
         else:

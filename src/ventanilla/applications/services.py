@@ -6,18 +6,20 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ventanilla.applications.answers import answers_errors, rule_data
 from ventanilla.applications.enums import ApplicationStatus
 from ventanilla.applications.models import Application, ReferenceCounter
+from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
+from ventanilla.catalogue.transactions import TransactionSpec
 from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
@@ -30,10 +32,15 @@ from ventanilla.core.i18n import localized
 from ventanilla.identity.models import User
 from ventanilla.notifications.enums import Kind
 from ventanilla.notifications.services import notification_send
+from ventanilla.registries.models import Person
 from ventanilla.registries.selectors import person_for_user
 
 logger = logging.getLogger(__name__)
 IDEMPOTENCY_KEY_MAX = 100
+NO_REGISTRY_RECORD = gettext_lazy(
+    "To apply, sign in with an account linked to the population registry "
+    "(one you created with your national id number)."
+)
 
 
 def application_start(
@@ -44,12 +51,7 @@ def application_start(
         raise ApplicationStateError(_("This service cannot be applied for online."))
     person = person_for_user(user=applicant)
     if person is None:
-        raise ApplicationStateError(
-            _(
-                "To apply, sign in with an account linked to the population registry "
-                "(one you created with your national id number)."
-            )
-        )
+        raise ApplicationStateError(str(NO_REGISTRY_RECORD))
     definition = service.definitions.get(version=service.version)
     spec = transaction_spec_for(definition)
     registry = rule_data(person, {})["person"]
@@ -63,7 +65,7 @@ def application_start(
         service=service,
         definition=definition,
         answers=answers,
-        idempotency_key=idempotency_key,
+        idempotency_key=idempotency_key or None,
     )
 
 
@@ -110,12 +112,24 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
     if not claimed:
         return application  # already sent
     spec = transaction_spec_for(application.definition)
+    _check(spec, application, person_for_user(user=applicant), complete=True)
+    _send(application, applicant)
+    return application
+
+
+def _check(
+    spec: TransactionSpec, application: Application, person: Person | None, *, complete: bool
+) -> None:
+    """Every answer right (``complete``: none missing either) and the applicant eligible."""
     errors = answers_errors(spec, application.answers)
     if errors:
-        raise AnswersInvalidError(
-            _("Some answers are missing or wrong. Check them before you send."), errors=errors
+        message = (
+            _("Some answers are missing or wrong. Check them before you send.")
+            if complete
+            else next(iter(errors.values()))
         )
-    data = rule_data(person_for_user(user=applicant), application.answers)
+        raise AnswersInvalidError(message, errors=errors)
+    data = rule_data(person, application.answers)
     for eligibility in spec.eligibility:
         try:
             eligible = eligibility.rule.is_true(data)
@@ -127,15 +141,23 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
         if not eligible:
             raise EligibilityError(localized(eligibility.reason))
 
+
+def _send(application: Application, applicant: User) -> Case:
+    """Give a checked application its reference and date, save it as sent, open the
+    agency's case and tell the applicant (after commit). Runs in the caller's transaction,
+    which does nothing slow: the checks ran before it."""
     now = timezone.now()
     today = timezone.localdate(now)
+    application.status = ApplicationStatus.SUBMITTED
     application.reference = _reference_next(today.year)
     application.submitted_at = now
-    application.decision_expected_by = working_calendar().add_working_days(
+    calendar = working_calendar()
+    application.decision_expected_by = calendar.add_working_days(
         today, application.service.processing_days
     )
     application.save()
-    case_open(
+    case = case_open(
+        calendar=calendar,
         reference=application.reference,
         agency=application.service.competent_agency,
         service=application.service,
@@ -161,7 +183,7 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
             link=reverse("applications:detail", args=[application.public_id]),
             reference=application.reference,
         )
-    return application
+    return case
 
 
 def application_file(
@@ -171,13 +193,15 @@ def application_file(
     answers: dict[str, Any],
     idempotency_key: str = "",
     submit: bool = True,
-) -> tuple[Application, bool]:
+) -> tuple[Application, Case | None, bool]:
     """Make an application from all its answers in one call, and send it (the API).
 
-    Returns ``(application, created)``. With an ``idempotency_key``, a retry of the same
-    request returns the application the first one made (``created`` False), even when
-    the two arrive at once. All or nothing: if an answer is wrong or the applicant is not
-    eligible, no application is left behind.
+    Returns ``(application, its case if sent now, created)``. With an ``idempotency_key``,
+    a retry of the same request returns the application the first one made (``created``
+    False), even when the two arrive at once. All or nothing: if an answer is wrong or the
+    applicant is not eligible, no application is left behind. Everything is checked
+    before the one short transaction that writes the application, its case and its
+    notification.
     """
     if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
         raise ValidationError(
@@ -185,38 +209,57 @@ def application_file(
             % {"count": IDEMPOTENCY_KEY_MAX},
             field="Idempotency-Key",
         )
-    if idempotency_key:
+    if idempotency_key:  # a retry: the first request's answer (an index look-up)
         existing = _by_idempotency_key(applicant, service, idempotency_key)
         if existing is not None:
-            return existing, False
+            return existing, None, False
+    if not (service.is_active and service.applies_online):
+        raise ApplicationStateError(_("This service cannot be applied for online."))
+    person = person_for_user(user=applicant)
+    if person is None:
+        raise ApplicationStateError(str(NO_REGISTRY_RECORD))
+    definition = service.definitions.defer("definition").get(version=service.version)
+    spec = transaction_spec_for(definition)
+    unknown = sorted(set(answers) - {f.name for f in spec.fields})
+    if unknown:
+        raise AnswersInvalidError(
+            _("This form has no question “%(name)s”.") % {"name": unknown[0]},
+            field=unknown[0],
+        )
+    application = Application(
+        applicant=applicant,
+        service=service,
+        definition=definition,
+        answers={k: v for k, v in answers.items() if v not in (None, "", [])},
+        idempotency_key=idempotency_key or None,
+    )
+    if submit:
+        _check(spec, application, person, complete=True)
+    else:
+        errors = answers_errors(spec, application.answers, only=list(application.answers))
+        if errors:
+            raise AnswersInvalidError(next(iter(errors.values())), errors=errors)
+    case = None
     try:
         with transaction.atomic():
-            application = application_start(
-                applicant=applicant, service=service, idempotency_key=idempotency_key
-            )
-            fields = [f.name for f in transaction_spec_for(application.definition).fields]
-            unknown = sorted(set(answers) - set(fields))
-            if unknown:
-                raise AnswersInvalidError(
-                    _("This form has no question “%(name)s”.") % {"name": unknown[0]},
-                    field=unknown[0],
-                )
-            application = application_answer(
-                application=application, applicant=applicant, fields=fields, answers=answers
-            )
             if submit:
-                application = application_submit(application=application, applicant=applicant)
-    except IntegrityError:
+                case = _send(application, applicant)
+            else:
+                application.save()
+    except IntegrityError:  # the same key, sent twice at once: the other one won
         existing = _by_idempotency_key(applicant, service, idempotency_key)
-        if existing is None:
+        if existing is None or not idempotency_key:
             raise
-        return existing, False
-    return application, True
+        return existing, None, False
+    return application, case, True
 
 
 def _by_idempotency_key(applicant: User, service: PublicService, key: str) -> Application | None:
-    existing = Application.objects.filter(applicant=applicant, idempotency_key=key).first()
-    if existing is not None and existing.service_id != service.pk:
+    try:
+        existing = Application.objects.get(applicant=applicant, idempotency_key=key)
+    except Application.DoesNotExist:
+        return None
+    if existing.service_id != service.pk:
         raise ValidationError(
             _("This Idempotency-Key was already used for another service."),
             field="Idempotency-Key",
@@ -254,12 +297,24 @@ def _draft_for_update(application: Application, applicant: User) -> Application:
 
 
 def _reference_next(year: int) -> str:
-    """The next reference of ``year``, e.g. DL-2026-000123; gapless within a transaction."""
-    if not ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1):
+    """The next reference of ``year``, e.g. DL-2026-000123; gapless, as it is taken in the
+    submission's transaction (a rollback gives the number back).
+
+    One statement: UPDATE ... RETURNING (SQLite 3.35+ and PostgreSQL), which also locks
+    the year's row until the transaction ends, so two submissions never share a number.
+    """
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 ReferenceCounter.objects.create(year=year, last=1)
-        except IntegrityError:  # another submission created the year's counter first
-            ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.get(year=year).last
+                number = 1
+        except IntegrityError:  # another submission made the year's counter first
+            return _reference_next(year)
+    else:
+        number = row[0]
     return f"{settings.VENTANILLA_REFERENCE_PREFIX}-{year}-{number:06d}"

@@ -175,7 +175,9 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "application": application,
             "summary": summary,
-            "timeline": selectors.application_timeline(case=summary.case) if summary.case else [],
+            "timeline": selectors.application_timeline(application=application, case=summary.case)
+            if summary.case
+            else [],
             "rows": selectors.application_answer_rows(application=application),
             "error": error,
         },

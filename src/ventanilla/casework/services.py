@@ -16,6 +16,7 @@ from ventanilla.casework.models import Case, CaseEvent
 from ventanilla.catalogue.models import PublicService, ServiceDefinition
 from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
 from ventanilla.catalogue.transactions import State
+from ventanilla.core.calendar import WorkingCalendar
 from ventanilla.core.errors import CaseTransitionError, PermissionDeniedError, ValidationError
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import Agency, User
@@ -23,14 +24,20 @@ from ventanilla.notifications.enums import Kind
 from ventanilla.notifications.services import notification_send
 
 
-def _deadline(state: State, *, since: dt.date, days: int | None = None) -> dt.date | None:
+def _deadline(
+    state: State,
+    *,
+    since: dt.date,
+    days: int | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> dt.date | None:
     """When ``state`` must be left: ``days`` (or the state's own) working days on."""
     if state.final or state.waits_for_resident:
         return None
     days = state.deadline_days if days is None else days
     if days is None:
         return None
-    return working_calendar().add_working_days(since, days)
+    return (calendar or working_calendar()).add_working_days(since, days)
 
 
 @transaction.atomic
@@ -42,6 +49,7 @@ def case_open(
     definition: ServiceDefinition,
     applicant: User,
     answers: dict[str, Any],
+    calendar: WorkingCalendar | None = None,
 ) -> Case:
     """Open the case for a submitted application, in the workflow's first state."""
     workflow = transaction_spec_for(definition).workflow
@@ -55,7 +63,7 @@ def case_open(
         applicant=applicant,
         answers=answers,
         state=state.slug,
-        deadline=_deadline(state, since=timezone.localdate(now)),
+        deadline=_deadline(state, since=timezone.localdate(now), calendar=calendar),
     )
     CaseEvent.objects.create(case=case, at=now, kind=EventKind.OPENED, to_state=state.slug)
     return case

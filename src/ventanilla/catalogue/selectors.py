@@ -36,17 +36,44 @@ _STOP_WORDS = {
 }  # fmt: skip
 
 
+_CALENDARS: dict[str, WorkingCalendar] = {}
+_SPECS: dict[tuple[int, str], TransactionSpec] = {}
+_CACHE_LIMIT = 256
+
+
 def working_calendar() -> WorkingCalendar:
-    """Working days, with the public holidays the catalogue declares (one query)."""
-    return WorkingCalendar(Holiday.objects.values_list("date", flat=True))
+    """Working days, with the public holidays the catalogue declares.
+
+    Kept per process for the catalogue revision it was read at (one small query to check),
+    so a catalogue load brings new holidays into use at once.
+    """
+    revision = catalogue_revision()
+    calendar = _CALENDARS.get(revision)
+    if calendar is None:
+        if len(_CALENDARS) >= _CACHE_LIMIT:
+            _CALENDARS.clear()
+        calendar = _CALENDARS[revision] = WorkingCalendar(
+            Holiday.objects.values_list("date", flat=True)
+        )
+    return calendar
 
 
 def transaction_spec_for(definition: ServiceDefinition) -> TransactionSpec:
-    """The executable part of a service definition version (NotFoundError if it has none)."""
-    section = definition.definition.get("transaction")
-    if section is None:
-        raise NotFoundError(_("This service cannot be applied for online."))
-    return transaction_spec(section)
+    """The executable part of a service definition version (NotFoundError if it has none).
+
+    A definition version never changes once loaded (a change needs a new version), so its
+    parsed form is kept per process, keyed by row and content hash.
+    """
+    key = (definition.pk, definition.sha256)
+    spec = _SPECS.get(key)
+    if spec is None:
+        section = definition.definition.get("transaction")
+        if section is None:
+            raise NotFoundError(_("This service cannot be applied for online."))
+        if len(_SPECS) >= _CACHE_LIMIT:
+            _SPECS.clear()
+        spec = _SPECS[key] = transaction_spec(section)
+    return spec
 
 
 def catalogue_revision() -> str:
@@ -74,6 +101,16 @@ def service_list(*, agency: Agency | None = None) -> QuerySet[PublicService]:
     if agency is not None:
         services = services.filter(competent_agency=agency)
     return services.order_by("slug")
+
+
+def service_get_brief(*, slug: str) -> PublicService:
+    """One active service with its agency only (one query), for applying to it."""
+    try:
+        return PublicService.objects.select_related("competent_agency").get(
+            slug=slug, is_active=True
+        )
+    except PublicService.DoesNotExist:
+        raise NotFoundError(_("There is no service '%(slug)s'.") % {"slug": slug}) from None
 
 
 def service_get(*, slug: str) -> PublicService:

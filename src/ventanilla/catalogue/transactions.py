@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import jsonschema
@@ -521,6 +522,13 @@ class TransactionSpec:
     uploads: tuple[Upload, ...]
     workflow: Workflow
     document: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def validator(self) -> jsonschema.Draft202012Validator:
+        """The answers' validator, built once (the schema was checked when loaded)."""
+        return jsonschema.Draft202012Validator(
+            self.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
 
     @property
     def fields(self) -> tuple[FormField, ...]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django_tasks_db import DatabaseBackend
 
 from ventanilla.identity.models import User
 from ventanilla.notifications.enums import Kind
@@ -47,7 +48,12 @@ def notification_send(
     )
     from ventanilla.notifications.tasks import email_deliver
 
-    transaction.on_commit(lambda: email_deliver.enqueue(notification.pk))
+    if isinstance(email_deliver.get_backend(), DatabaseBackend):
+        # The queue is a table of this database: enqueued in the same transaction, the
+        # email is sent if and only if the change commits, and is not lost in between.
+        email_deliver.enqueue(notification.pk)
+    else:
+        transaction.on_commit(lambda: email_deliver.enqueue(notification.pk))
     return notification
 
 
