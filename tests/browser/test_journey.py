@@ -120,6 +120,7 @@ def test_the_search_box_works_without_javascript(live_server: Any) -> None:
         "/en/accounts/login/",
         "/es/accounts/signup/",
         "/en/no-such-page/",
+        "/es/status/",
     ],
 )
 def test_every_other_public_page_passes_axe(page: Any, path: str) -> None:

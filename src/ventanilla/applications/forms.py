@@ -119,3 +119,23 @@ def initial_from_answers(page: FormPage, answers: dict[str, Any]) -> dict[str, A
             value = "yes" if value else "no"
         initial[spec.name] = value
     return initial
+
+
+class StatusCheckForm(forms.Form):
+    reference = forms.CharField(
+        label=gettext_lazy("Application reference"),
+        help_text=gettext_lazy("It is in the email we sent, for example DL-2026-000123."),
+        max_length=20,
+        error_messages={"required": gettext_lazy("Enter the application reference.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    birth_date = forms.DateField(
+        label=gettext_lazy("The applicant's date of birth"),
+        help_text=gettext_lazy("For example, 1985-03-27."),
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": gettext_lazy("Enter the applicant's date of birth."),
+            "invalid": gettext_lazy("Enter a real date, like 1985-03-27."),
+        },
+        widget=forms.DateInput(attrs={"inputmode": "numeric"}),
+    )

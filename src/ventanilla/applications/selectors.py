@@ -20,6 +20,7 @@ from ventanilla.catalogue.transactions import FormPage, TransactionSpec
 from ventanilla.core.errors import NotFoundError
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import User
+from ventanilla.registries.selectors import person_get
 
 
 def application_get_for_applicant(*, applicant: User, public_id: str | uuid.UUID) -> Application:
@@ -141,3 +142,23 @@ def application_answer_rows(*, application: Application) -> list[AnswerRow]:
         for page in spec.pages
         for field in page.fields
     ]
+
+
+def application_status_public(*, reference: str, birth_date: dt.date) -> ApplicationSummary:
+    """Where an application stands, for someone who knows its reference and the
+    applicant's date of birth (no sign-in). Anything that does not match is the same
+    NotFoundError, so the answer does not reveal which of the two was wrong."""
+    not_found = NotFoundError(
+        _("We could not find an application with this reference and date of birth.")
+    )
+    application = (
+        Application.objects.select_related("service__competent_agency", "definition", "applicant")
+        .filter(reference=reference.strip().upper(), status=ApplicationStatus.SUBMITTED)
+        .first()
+    )
+    if application is None or not application.applicant.national_id:
+        raise not_found
+    person = person_get(national_id=application.applicant.national_id)
+    if person is None or person.birth_date != birth_date:
+        raise not_found
+    return application_summary(application=application)

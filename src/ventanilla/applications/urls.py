@@ -8,6 +8,7 @@ app_name = "applications"
 
 urlpatterns = [
     path("services/<slug:slug>/apply/", views.start, name="start"),
+    path("status/", views.status_check, name="status"),
     path("applications/<uuid:public_id>/", views.detail, name="detail"),
     path("applications/ref/<str:reference>/", views.by_reference, name="by-reference"),
     path("applications/<uuid:public_id>/check/", views.check, name="check"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ventanilla.applications import selectors, services
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.forms import PageForm, initial_from_answers
+from ventanilla.applications.forms import PageForm, StatusCheckForm, initial_from_answers
 from ventanilla.applications.models import Application
 from ventanilla.casework.services import case_resident_answer
 from ventanilla.catalogue.selectors import service_get, transaction_spec_for
@@ -27,6 +27,7 @@ from ventanilla.core.errors import (
     NotFoundError,
     ValidationError,
 )
+from ventanilla.core.ratelimit import allow, client_ip
 from ventanilla.identity.models import User
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,41 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+STATUS_CHECKS_PER_HOUR = 20
+
+
+@require_http_methods(["GET", "POST"])
+def status_check(request: HttpRequest) -> HttpResponse:
+    """Check an application's status with its reference and the applicant's date of birth,
+    without signing in (for a relative, or from a counter). Rate limited per address."""
+    form = StatusCheckForm(request.POST if request.method == "POST" else None)
+    summary = None
+    status = 200
+    if form.is_bound and form.is_valid():
+        if not allow(
+            action="status_check",
+            key=client_ip(request),
+            limit=STATUS_CHECKS_PER_HOUR,
+            window_seconds=3600,
+        ):
+            form.add_error(None, _("Too many checks from your connection. Try again in an hour."))
+            status = 429
+        else:
+            try:
+                summary = selectors.application_status_public(
+                    reference=form.cleaned_data["reference"],
+                    birth_date=form.cleaned_data["birth_date"],
+                )
+            except NotFoundError as exc:
+                form.add_error(None, exc.message)
+                status = 404
+    elif form.errors:
+        status = 400
+    return render(
+        request, "applications/status.html", {"form": form, "summary": summary}, status=status
     )
 
 
