@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ventanilla.catalogue.enums import EventKind
 from ventanilla.catalogue.models import Event, PublicService
@@ -120,3 +121,20 @@ def test_the_demo_command_reports_what_it_loaded(capsys: pytest.CaptureFixture[s
 def test_the_demo_command_refuses_a_bad_count() -> None:
     with pytest.raises(CommandError, match="between 1 and 1,000,000"):
         call_command("demo", residents=0)
+
+
+def test_the_demo_has_applications_in_every_state(db: None) -> None:
+    from ventanilla.applications.models import Application
+    from ventanilla.casework.models import Case
+    from ventanilla.demo.services import demo_load
+
+    demo_load(residents=300)
+
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == {"received", "in-review", "more-information", "approved", "rejected"}
+    assert Case.objects.filter(deadline__lt=timezone.localdate()).exists()  # some overdue
+    resident = User.objects.get(email="resident@demoland.example")
+    assert Case.objects.get(applicant=resident).state == "more-information"
+    before = Application.objects.count()
+    demo_load(residents=300)
+    assert Application.objects.count() == before

@@ -154,3 +154,22 @@ def test_a_link_by_reference_leads_only_its_applicant_to_the_application(
     assert response.status_code == 302
     assert response["Location"].startswith("/en/applications/")
     assert stranger.get(f"/en/applications/ref/{case.reference}/").status_code == 404
+
+
+def test_an_unverified_address_gets_the_inbox_copy_but_no_email(
+    small_catalogue: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    resident = factories.resident(email="new@test.example")
+    resident.emailaddress_set.update(verified=False)
+    application = applications.application_start(
+        applicant=resident, service=PublicService.objects.get(slug="child-benefit")
+    )
+    applications.application_answer(
+        application=application, applicant=resident, fields=list(ANSWERS), answers=ANSWERS
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        applications.application_submit(application=application, applicant=resident)
+
+    notification = Notification.objects.get()
+    assert notification.email_status == EmailStatus.NO_ADDRESS
+    assert mail.outbox == []

@@ -12,8 +12,17 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from faker import Faker
 
+from ventanilla.applications.models import Application
+from ventanilla.applications.services import application_file
+from ventanilla.casework.models import Case
+from ventanilla.casework.selectors import official_roles
+from ventanilla.casework.services import case_transition
+from ventanilla.catalogue.models import PublicService
+from ventanilla.catalogue.selectors import working_calendar
 from ventanilla.catalogue.services import catalogue_load
 from ventanilla.core import national_id
 from ventanilla.core.errors import ValidationError
@@ -35,7 +44,27 @@ OFFICIAL_ROLES = {
     "civil-registry": [Role.CASEWORKER, Role.APPROVER],
     "tax-agency": [Role.CASEWORKER, Role.APPROVER],
 }
-DEFAULT_OFFICIAL_ROLES = [Role.CASEWORKER, Role.SERVICE_DESIGNER]
+DEFAULT_OFFICIAL_ROLES = [Role.CASEWORKER, Role.APPROVER, Role.SERVICE_DESIGNER]
+# Example answers per transactional service, for the demo's applications.
+DEMO_ANSWERS: dict[str, dict[str, object]] = {
+    "child-benefit": {
+        "child_given_name": "Lola",
+        "child_birth_date": "2026-03-27",
+        "relationship": "parent",
+        "bank_account": "DL12 3456 7890 1234 5678",
+    },
+}
+# Where the demo leaves its cases: each path is the actions taken, in order, and the
+# number of working days the case is backdated by (so that some are overdue).
+DEMO_CASE_PATHS: list[tuple[list[str], int]] = [
+    ([], 0),
+    ([], 5),
+    (["start-review"], 0),
+    (["start-review"], 12),
+    (["start-review", "ask-for-information"], 0),
+    (["start-review", "approve"], 0),
+    (["start-review", "reject"], 0),
+]
 
 Progress = Callable[[int], None]
 
@@ -164,6 +193,85 @@ def demo_sign_ins() -> list[DemoSignIn]:
     return sign_ins
 
 
+def demo_applications_create(*, per_service: int = 14) -> int:
+    """Applications in every state of each transactional service, so that queues, My
+    Ventanilla and the numbers are not empty; made through the same services as real
+    ones. The demo resident gets one waiting for their answer. Only into a database
+    without applications."""
+    if Application.objects.exists():
+        return 0
+    made = 0
+    today = timezone.localdate()
+    limit = today.replace(year=today.year - 18)
+    people = list(
+        Person.objects.filter(birth_date__lte=limit)
+        .exclude(national_id__in=User.objects.exclude(national_id=None).values("national_id"))
+        .order_by("pk")[: per_service * len(DEMO_ANSWERS)]
+    )
+    demo_resident = User.objects.filter(email=RESIDENT_EMAIL).first()
+    for slug, answers in DEMO_ANSWERS.items():
+        service = PublicService.objects.filter(slug=slug, applies_online=True).first()
+        if service is None:
+            continue
+        official = User.objects.get(
+            email=f"official@{service.competent_agency.slug}.demoland.example"
+        )
+        roles = official_roles(official=official, agency=service.competent_agency)
+        for index in range(per_service):
+            if index == 0 and demo_resident is not None and demo_resident.national_id:
+                applicant = demo_resident
+                path, days_back = DEMO_CASE_PATHS[4]
+            elif people:
+                person = people.pop()
+                applicant = resident_link_person(
+                    user=User.objects.create_user(f"applicant-{person.pk}@demoland.example"),
+                    person=person,
+                )
+                path, days_back = DEMO_CASE_PATHS[index % len(DEMO_CASE_PATHS)]
+            else:
+                break
+            application, case, _created = application_file(
+                applicant=applicant,
+                service=service,
+                answers=answers,
+            )
+            assert case is not None  # noqa: S101 - submitted just now
+            for action in path:
+                reason = DEMO_REASONS.get(action, "")
+                case = case_transition(
+                    case=case, action=action, actor=official, roles=roles, reason=reason
+                )
+            if days_back and case.deadline:
+                _backdate(case, application, days_back)
+            made += 1
+    return made
+
+
+DEMO_REASONS = {
+    "ask-for-information": "Which school does the child attend? Send its name and town.",
+    "reject": "The child does not live in Demoland according to the population registry.",
+}
+
+
+def _backdate(case: Case, application: Application, working_days: int) -> None:
+    """Move a demo case's dates into the past, as if it had been waiting that long."""
+    calendar = working_calendar()
+    day = timezone.localdate()
+    for _ in range(working_days):
+        day -= dt.timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= dt.timedelta(days=1)
+    shift = timezone.localdate() - day
+    Case.objects.filter(pk=case.pk).update(
+        created_at=F("created_at") - shift, deadline=F("deadline") - shift
+    )
+    case.events.update(at=F("at") - shift)
+    Application.objects.filter(pk=application.pk).update(
+        submitted_at=F("submitted_at") - shift,
+        decision_expected_by=F("decision_expected_by") - shift,
+    )
+
+
 def demo_load(
     *,
     residents: int = 1000,
@@ -180,6 +288,7 @@ def demo_load(
     catalogue = catalogue_load(directory=settings.VENTANILLA_CATALOGUE_DIR, progress=say)
     created = residents_generate(count=residents, progress=progress)
     demo_accounts_create()
+    demo_applications_create()
     return DemoReport(
         agencies=catalogue.agencies,
         services=catalogue.services,

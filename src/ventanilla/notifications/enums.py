@@ -17,3 +17,4 @@ class EmailStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Could not be sent")
+    NO_ADDRESS = "no_address", _("Not sent: no verified email address")

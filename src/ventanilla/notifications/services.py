@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks_db import DatabaseBackend
 
 from ventanilla.identity.models import User
-from ventanilla.notifications.enums import Kind
+from ventanilla.notifications.enums import EmailStatus, Kind
 from ventanilla.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,12 @@ def notification_send(
         values = {**context, "recipient": recipient, "link": link}
         subject = " ".join(render_to_string(f"notifications/{kind}_subject.txt", values).split())
         body = render_to_string(f"notifications/{kind}.txt", values).strip()
+    # Only to an address the person proved is theirs; the inbox has it either way.
+    verified = EmailAddress.objects.filter(
+        user=recipient, email__iexact=recipient.email, verified=True
+    ).exists()
     notification = Notification.objects.create(
+        email_status=EmailStatus.PENDING if verified else EmailStatus.NO_ADDRESS,
         recipient=recipient,
         kind=kind,
         language=language,
@@ -46,6 +52,8 @@ def notification_send(
         reference=reference,
         created_at=timezone.now(),
     )
+    if not verified:
+        return notification
     from ventanilla.notifications.tasks import email_deliver
 
     if isinstance(email_deliver.get_backend(), DatabaseBackend):
