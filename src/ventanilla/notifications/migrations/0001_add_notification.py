@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,75 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('application_received', 'Application received'), ('information_requested', 'Information requested'), ('decision_made', 'Decision made'), ('deadline_missed', 'Deadline missed')], max_length=40)),
-                ('language', models.CharField(help_text='The language it was written in.', max_length=8)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Personal data: may name the person and their case.')),
-                ('link', models.CharField(blank=True, help_text='A path on this site.', max_length=300)),
-                ('reference', models.CharField(blank=True, db_index=True, max_length=20)),
-                ('created_at', models.DateTimeField()),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('email_status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sent', 'Sent'), ('failed', 'Could not be sent'), ('no_address', 'Not sent: no verified email address')], default='pending', max_length=10)),
-                ('email_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('email_error', models.CharField(blank=True, max_length=300)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("application_received", "Application received"),
+                            ("information_requested", "Information requested"),
+                            ("decision_made", "Decision made"),
+                            ("deadline_missed", "Deadline missed"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(help_text="The language it was written in.", max_length=8),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Personal data: may name the person and their case."
+                    ),
+                ),
+                (
+                    "link",
+                    models.CharField(blank=True, help_text="A path on this site.", max_length=300),
+                ),
+                ("reference", models.CharField(blank=True, db_index=True, max_length=20)),
+                ("created_at", models.DateTimeField()),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "email_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be sent"),
+                            ("sent", "Sent"),
+                            ("failed", "Could not be sent"),
+                            ("no_address", "Not sent: no verified email address"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("email_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("email_error", models.CharField(blank=True, max_length=300)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notificatio_recipie_564b1f_idx')],
+                "ordering": ("-created_at", "-id"),
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "read_at"], name="notificatio_recipie_564b1f_idx"
+                    )
+                ],
             },
         ),
     ]
