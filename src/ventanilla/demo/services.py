@@ -53,6 +53,13 @@ DEMO_ANSWERS: dict[str, dict[str, object]] = {
         "relationship": "parent",
         "bank_account": "DL12 3456 7890 1234 5678",
     },
+    "unemployment-benefit": {
+        "last_employer": "Conservas del Puerto S.L.",
+        "last_day_of_work": "2026-10-31",
+        "reason": "contract-ended",
+        "available_for_work": True,
+        "bank_account": "DL98 7654 3210 9876 5432",
+    },
 }
 # Where the demo leaves its cases: each path is the actions taken, in order, and the
 # number of working days the case is backdated by (so that some are overdue).
@@ -202,9 +209,12 @@ def demo_applications_create(*, per_service: int = 14) -> int:
         return 0
     made = 0
     today = timezone.localdate()
-    limit = today.replace(year=today.year - 18)
+    # Working-age adults, whom every demo service's eligibility rules accept.
     people = list(
-        Person.objects.filter(birth_date__lte=limit)
+        Person.objects.filter(
+            birth_date__lte=_years_before(today, 18),
+            birth_date__gt=_years_before(today, 60),
+        )
         .exclude(national_id__in=User.objects.exclude(national_id=None).values("national_id"))
         .order_by("pk")[: per_service * len(DEMO_ANSWERS)]
     )
@@ -219,7 +229,7 @@ def demo_applications_create(*, per_service: int = 14) -> int:
         roles = official_roles(official=official, agency=service.competent_agency)
         for index in range(per_service):
             if index == 0 and demo_resident is not None and demo_resident.national_id:
-                applicant = demo_resident
+                applicant, demo_resident = demo_resident, None  # one, waiting for them
                 path, days_back = DEMO_CASE_PATHS[4]
             elif people:
                 person = people.pop()
@@ -245,6 +255,13 @@ def demo_applications_create(*, per_service: int = 14) -> int:
                 _backdate(case, application, days_back)
             made += 1
     return made
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
 
 
 DEMO_REASONS = {
