@@ -11,6 +11,9 @@ from ventanilla.core.errors import (
     ApplicationStateError,
     EligibilityError,
     NotFoundError,
+    PaymentDeclinedError,
+    PaymentDuplicateError,
+    PaymentProviderTimeoutError,
     PermissionDeniedError,
     ValidationError,
 )
@@ -58,6 +61,22 @@ def invalid(request, exc: ValidationError):  # type: ignore[no-untyped-def]
     elif isinstance(exc, EligibilityError):
         detail = [{"loc": ["body"], "msg": exc.message, "type": "eligibility"}]
     else:
-        where = ["header", exc.field] if exc.field == "Idempotency-Key" else ["body", exc.field]
+        field = "payment.card_number" if exc.field == "card_number" else exc.field
+        where = ["header", field] if field == "Idempotency-Key" else ["body", *field.split(".")]
         detail = [{"loc": [p for p in where if p], "msg": exc.message, "type": "value_error"}]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PaymentDeclinedError)
+def declined(request, exc: PaymentDeclinedError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": exc.message}, status=402)
+
+
+@api.exception_handler(PaymentProviderTimeoutError)
+def payment_timeout(request, exc: PaymentProviderTimeoutError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": exc.message}, status=503)
+
+
+@api.exception_handler(PaymentDuplicateError)
+def already_paid(request, exc: PaymentDuplicateError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": exc.message}, status=409)

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 import jsonschema
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ventanilla.catalogue.transactions import FormField, TransactionSpec
@@ -105,21 +105,3 @@ def answer_from_form(field: FormField, value: Any) -> Any:
     if field.kind == "number":
         return float(value)
     return value
-
-
-def answer_text(field: FormField, value: Any) -> str:
-    """An answer as the check-your-answers page shows it."""
-    if value in (None, "", []):
-        return ""
-    if field.kind in ("choice", "choices"):
-        labels = {choice: localized(text) for choice, text in field.choices}
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(str(item), str(item)) for item in values)
-    if field.kind == "yes_no":
-        return str(_("Yes") if value else _("No"))
-    if field.kind == "date":
-        try:
-            return formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
-        except ValueError:
-            return str(value)
-    return str(value)

@@ -23,6 +23,10 @@ from ventanilla.identity.models import User
 router = Router(tags=["applications"], auth=signed_in)
 
 
+class PaymentIn(Schema):
+    card_number: str = Field(..., max_length=40, description=gettext_noop("The card to charge."))
+
+
 class ApplicationIn(Schema):
     service: str = Field(
         ..., description=gettext_noop("The service's short name, e.g. child-benefit.")
@@ -32,6 +36,9 @@ class ApplicationIn(Schema):
     )
     submit: bool = Field(
         True, description=gettext_noop("Send it now (true) or keep it as a draft (false).")
+    )
+    payment: PaymentIn | None = Field(
+        None, description=gettext_noop("How to pay the fee, for a service that has one.")
     )
 
 
@@ -115,6 +122,7 @@ def application_create(
         answers=payload.answers,
         idempotency_key=idempotency_key,
         submit=payload.submit,
+        card_number=payload.payment.card_number if payload.payment else "",
     )
     return Status(201 if created else 200, _out(application, case))
 

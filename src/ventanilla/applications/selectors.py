@@ -9,14 +9,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ventanilla.applications.answers import answer_text
 from ventanilla.applications.enums import ApplicationStatus
 from ventanilla.applications.models import Application
 from ventanilla.casework.enums import EventKind
 from ventanilla.casework.models import Case
 from ventanilla.casework.selectors import case_events_for_applicant, case_list_by_references
 from ventanilla.catalogue.selectors import transaction_spec_for
-from ventanilla.catalogue.transactions import FormPage, TransactionSpec
+from ventanilla.catalogue.transactions import FormPage, TransactionSpec, answer_text
 from ventanilla.core.errors import NotFoundError
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import User
@@ -114,6 +113,10 @@ def application_timeline(*, application: Application, case: Case) -> list[Timeli
             title = _("Received by %(agency)s") % {"agency": agency}
         elif event.kind == EventKind.RESIDENT_ANSWERED:
             title = _("You answered")
+        elif event.kind == EventKind.DOCUMENT_ISSUED:
+            title = _("Your document was issued")
+        elif event.kind == EventKind.DOCUMENT_REVOKED:
+            title = _("Your document was revoked")
         else:
             title = label
         entries.append(TimelineEntry(at=event.at, title=title, detail=event.reason))

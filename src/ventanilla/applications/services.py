@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +27,7 @@ from ventanilla.core.errors import (
     ApplicationStateError,
     EligibilityError,
     NotFoundError,
+    PaymentRequiredError,
     RuleEvaluationError,
     ValidationError,
 )
@@ -32,11 +35,15 @@ from ventanilla.core.i18n import localized
 from ventanilla.identity.models import User
 from ventanilla.notifications.enums import Kind
 from ventanilla.notifications.services import notification_send
+from ventanilla.payments.models import Payment
+from ventanilla.payments.selectors import payment_captured_for_reference
+from ventanilla.payments.services import payment_take
 from ventanilla.registries.models import Person
 from ventanilla.registries.selectors import person_for_user
 
 logger = logging.getLogger(__name__)
 IDEMPOTENCY_KEY_MAX = 100
+API_NAMESPACE = uuid.UUID("5b0b7a53-6b1e-4a5e-9a57-7e3b0c1d2f40")  # API applications' ids
 NO_REGISTRY_RECORD = gettext_lazy(
     "To apply, sign in with an account linked to the population registry "
     "(one you created with your national id number)."
@@ -95,6 +102,78 @@ def application_answer(
     return application
 
 
+def payment_reference(application: Application) -> str:
+    """What the application's fee payment is recorded under (known before it is sent)."""
+    return f"application:{application.public_id}"
+
+
+def application_fee(*, application: Application, person: Person | None = None) -> Decimal:
+    """The fee for these answers (0 when the service is free)."""
+    spec = transaction_spec_for(application.definition)
+    if spec.fee is None:
+        return Decimal("0.00")
+    if person is None:
+        person = person_for_user(user=application.applicant)
+    try:
+        return spec.fee.for_answers(rule_data(person, application.answers))
+    except RuleEvaluationError:
+        logger.exception("fee rule failed for service %s", application.service.slug)
+        raise ApplicationStateError(
+            _("We could not work out the fee. Check your answers, or try again later.")
+        ) from None
+
+
+def application_pay(
+    *, application: Application, applicant: User, card_number: str, attempt: str
+) -> Payment:
+    """Pay the application's fee, after checking it could be sent, so nobody pays for an
+    application that would then be refused. ``attempt`` identifies this try (a double
+    click repeats it and is charged once). Runs outside any transaction: the payment is
+    recorded before and after the provider is asked."""
+    application = _get_for_applicant(application.pk, applicant)
+    if application.status != ApplicationStatus.DRAFT:
+        raise ApplicationStateError(_("This application has been sent and cannot be changed."))
+    spec = transaction_spec_for(application.definition)
+    person = person_for_user(user=applicant)
+    _check(spec, application, person, complete=True)
+    fee = application_fee(application=application, person=person)
+    if fee <= 0 or spec.fee is None:
+        raise ApplicationStateError(_("This application has no fee to pay."))
+    return payment_take(
+        payer=applicant,
+        reference=payment_reference(application),
+        description=f"{application.service.local_name}",
+        amount=fee,
+        currency=spec.fee.currency,
+        card_number=card_number,
+        idempotency_key=f"application:{application.public_id}:{attempt}"[:100],
+    )
+
+
+def _paid(spec: TransactionSpec, application: Application, person: Person | None) -> None:
+    """A service with a fee is sent only once its fee is captured, in full."""
+    if spec.fee is None:
+        return
+    fee = application_fee(application=application, person=person)
+    if fee <= 0:
+        return
+    payment = payment_captured_for_reference(reference=payment_reference(application))
+    if payment is None:
+        raise PaymentRequiredError(
+            _("Pay the fee of %(amount)s %(currency)s before you send the application.")
+            % {"amount": formats.number_format(fee, 2), "currency": spec.fee.currency},
+            field="payment",
+        )
+    if payment.amount != fee or payment.currency != spec.fee.currency:
+        raise PaymentRequiredError(
+            _(
+                "Your answers changed the fee after you paid. Contact the agency: you "
+                "will not be charged twice."
+            ),
+            field="payment",
+        )
+
+
 @transaction.atomic
 def application_submit(*, application: Application, applicant: User) -> Application:
     """Send the application: checked, given a reference and a date, and a case opened.
@@ -112,7 +191,9 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
     if not claimed:
         return application  # already sent
     spec = transaction_spec_for(application.definition)
-    _check(spec, application, person_for_user(user=applicant), complete=True)
+    person = person_for_user(user=applicant)
+    _check(spec, application, person, complete=True)
+    _paid(spec, application, person)
     _send(application, applicant)
     return application
 
@@ -157,6 +238,7 @@ def _send(application: Application, applicant: User) -> Case:
     )
     application.save()
     case = case_open(
+        payment_reference=payment_reference(application),
         calendar=calendar,
         reference=application.reference,
         agency=application.service.competent_agency,
@@ -193,6 +275,7 @@ def application_file(
     answers: dict[str, Any],
     idempotency_key: str = "",
     submit: bool = True,
+    card_number: str = "",
 ) -> tuple[Application, Case | None, bool]:
     """Make an application from all its answers in one call, and send it (the API).
 
@@ -233,8 +316,29 @@ def application_file(
         answers={k: v for k, v in answers.items() if v not in (None, "", [])},
         idempotency_key=idempotency_key or None,
     )
+    if idempotency_key:
+        # The same request always names the same application, so that a retry after a
+        # crash between paying and saving finds its payment.
+        application.public_id = uuid.uuid5(API_NAMESPACE, f"{applicant.pk}:{idempotency_key}")
     if submit:
         _check(spec, application, person, complete=True)
+        fee = application_fee(application=application, person=person)
+        if fee > 0 and spec.fee is not None:
+            if not card_number.strip():
+                raise PaymentRequiredError(
+                    _("This service costs %(amount)s %(currency)s: send a card number to pay.")
+                    % {"amount": formats.number_format(fee, 2), "currency": spec.fee.currency},
+                    field="payment.card_number",
+                )
+            payment_take(
+                payer=applicant,
+                reference=payment_reference(application),
+                description=service.local_name,
+                amount=fee,
+                currency=spec.fee.currency,
+                card_number=card_number,
+                idempotency_key=f"application:{application.public_id}:api",
+            )
     else:
         errors = answers_errors(spec, application.answers, only=list(application.answers))
         if errors:
@@ -243,6 +347,7 @@ def application_file(
     try:
         with transaction.atomic():
             if submit:
+                _paid(spec, application, person)
                 case = _send(application, applicant)
             else:
                 application.save()

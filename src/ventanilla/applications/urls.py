@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<uuid:public_id>/", views.detail, name="detail"),
     path("applications/ref/<str:reference>/", views.by_reference, name="by-reference"),
     path("applications/<uuid:public_id>/check/", views.check, name="check"),
+    path("applications/<uuid:public_id>/pay/", views.pay, name="pay"),
     path("applications/<uuid:public_id>/delete/", views.delete, name="delete"),
     path("applications/<uuid:public_id>/<slug:page_slug>/", views.page, name="page"),
 ]

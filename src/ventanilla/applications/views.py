@@ -4,6 +4,8 @@ follow. Thin: parse, call a service or selector, render."""
 from __future__ import annotations
 
 import logging
+import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,9 @@ from ventanilla.applications import selectors, services
 from ventanilla.applications.enums import ApplicationStatus
 from ventanilla.applications.forms import PageForm, StatusCheckForm, initial_from_answers
 from ventanilla.applications.models import Application
+from ventanilla.casework.enums import Outcome
+from ventanilla.casework.models import Case, IssuedDocument
+from ventanilla.casework.selectors import document_for_applicant
 from ventanilla.casework.services import case_resident_answer
 from ventanilla.catalogue.selectors import service_get, transaction_spec_for
 from ventanilla.core.errors import (
@@ -25,10 +30,16 @@ from ventanilla.core.errors import (
     CaseTransitionError,
     EligibilityError,
     NotFoundError,
+    PaymentDeclinedError,
+    PaymentDuplicateError,
+    PaymentProviderTimeoutError,
     ValidationError,
 )
 from ventanilla.core.ratelimit import allow, client_ip
 from ventanilla.identity.models import User
+from ventanilla.payments.models import Payment
+from ventanilla.payments.providers import payment_provider
+from ventanilla.payments.selectors import payment_captured_for_reference
 
 logger = logging.getLogger(__name__)
 
@@ -133,12 +144,15 @@ def check(request: HttpRequest, public_id: str) -> HttpResponse:
         return redirect("applications:detail", application.public_id)
     errors: dict[str, str] = {}
     error = ""
+    fee, paid = _fee_and_payment(application)
     if request.method == "POST":
+        if fee and paid is None:
+            return redirect("applications:pay", application.public_id)
         try:
             services.application_submit(application=application, applicant=_user(request))
         except AnswersInvalidError as exc:
             error, errors = exc.message, exc.errors
-        except EligibilityError as exc:
+        except (EligibilityError, ValidationError, ApplicationStateError) as exc:
             error = exc.message
         else:
             messages.success(request, _("Your application has been sent."))
@@ -147,7 +161,80 @@ def check(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "applications/check.html",
-        {"application": application, "rows": rows, "error": error, "errors": errors},
+        {
+            "application": application,
+            "rows": rows,
+            "error": error,
+            "errors": errors,
+            "fee": fee,
+            "currency": _currency(application),
+            "paid": paid,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _fee_and_payment(application: Application) -> tuple[Decimal, Payment | None]:
+    """The fee for the current answers (0 if free or not yet known) and its payment."""
+    try:
+        fee = services.application_fee(application=application)
+    except ApplicationStateError:
+        fee = Decimal(0)
+    paid = payment_captured_for_reference(reference=services.payment_reference(application))
+    return fee, paid
+
+
+def _currency(application: Application) -> str:
+    fee = transaction_spec_for(application.definition).fee
+    return fee.currency if fee else ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pay(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Pay the fee by card, then send the application (GOV.UK Pay's pattern, in-house)."""
+    application = _application(request, public_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("applications:detail", application.public_id)
+    fee, paid = _fee_and_payment(application)
+    if not fee:
+        return redirect("applications:check", application.public_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            if paid is None:
+                services.application_pay(
+                    application=application,
+                    applicant=_user(request),
+                    card_number=request.POST.get("card_number", ""),
+                    attempt=request.POST.get("attempt", "")[:40] or uuid.uuid4().hex,
+                )
+            services.application_submit(application=application, applicant=_user(request))
+        except (AnswersInvalidError, EligibilityError):
+            return redirect("applications:check", application.public_id)
+        except (
+            ValidationError,
+            ApplicationStateError,
+            PaymentDeclinedError,
+            PaymentProviderTimeoutError,
+            PaymentDuplicateError,
+        ) as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("You have paid and your application has been sent."))
+            return redirect("applications:detail", application.public_id)
+    return render(
+        request,
+        "applications/pay.html",
+        {
+            "application": application,
+            "fee": fee,
+            "currency": _currency(application),
+            "paid": paid,
+            "attempt": uuid.uuid4().hex,
+            "sandbox": payment_provider().name == "sandbox",
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
@@ -180,10 +267,20 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             if summary.case
             else [],
             "rows": selectors.application_answer_rows(application=application),
+            "document": _document(request, summary.case),
             "error": error,
         },
         status=400 if error else 200,
     )
+
+
+def _document(request: HttpRequest, case: Case | None) -> IssuedDocument | None:
+    if case is None or case.outcome != Outcome.APPROVED:
+        return None
+    try:
+        return document_for_applicant(applicant=_user(request), case=case)
+    except NotFoundError:
+        return None
 
 
 STATUS_CHECKS_PER_HOUR = 20

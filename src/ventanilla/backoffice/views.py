@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ventanilla.applications.answers import answer_text
 from ventanilla.casework import selectors as casework_selectors
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_assign, case_note_add, case_transition
 from ventanilla.casework.transitions import actions_available
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import service_list, transaction_spec_for
-from ventanilla.catalogue.transactions import TransactionSpec
+from ventanilla.catalogue.transactions import TransactionSpec, answer_text
 from ventanilla.core.errors import (
     CaseTransitionError,
     NotFoundError,

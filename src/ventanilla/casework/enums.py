@@ -16,3 +16,5 @@ class EventKind(models.TextChoices):
     RESIDENT_ANSWERED = "resident_answered", _("You answered")
     NOTE = "note", _("Note")
     ASSIGNED = "assigned", _("Assigned")
+    DOCUMENT_ISSUED = "document_issued", _("Document issued")
+    DOCUMENT_REVOKED = "document_revoked", _("Document revoked")

@@ -55,6 +55,11 @@ class Case(TimeStampedModel):
         blank=True, help_text=_("Shown to the resident with the decision.")
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("What the fee was paid under; refunded on rejection if the service says so."),
+    )
 
     class Meta:
         indexes = [models.Index(fields=["agency", "closed_at", "deadline"])]
@@ -89,3 +94,34 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IssuedDocument(TimeStampedModel):
+    """What an approved case issued: the exact PDF the applicant received, and what the public
+    verification page (reached from the QR code on it) may say about it."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="document")
+    number = models.CharField(
+        max_length=30,
+        unique=True,
+        help_text=_("Printed on the document and in its QR code; random, so not guessable."),
+    )
+    title = models.JSONField(help_text=_("Per language: {'en': ..., 'es': ...}."))
+    holder_name = models.CharField(
+        max_length=150, help_text=_("Personal data. Whom the document was issued to.")
+    )
+    issued_at = models.DateTimeField()
+    sha256 = models.CharField(
+        max_length=64, help_text=_("SHA-256 (hex) of the exact PDF bytes, to verify a copy.")
+    )
+    pdf = models.BinaryField(
+        help_text=_(
+            "Personal data. The PDF as issued, kept in the database so that backups hold it."
+        )
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When it stopped being valid; empty while valid.")
+    )
+
+    def __str__(self) -> str:
+        return self.number

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ventanilla.casework.models import Case, CaseEvent
+from ventanilla.casework.models import Case, CaseEvent, IssuedDocument
 from ventanilla.core.errors import NotFoundError
 from ventanilla.identity.models import Agency, Membership, User
 
@@ -93,3 +95,45 @@ def case_get_for_agency(*, agency: Agency, reference: str) -> Case:
 
 def case_events_for_officials(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "id")
+
+
+def _document_number(number: str) -> str:
+    """As printed: upper case, whatever case it was typed in."""
+    return number.strip().upper()
+
+
+def document_get_public(*, number: str) -> IssuedDocument:
+    """What the public verification page may show of a document (its PDF is not loaded).
+    The caller shows no more of the holder than their initials."""
+    try:
+        return (
+            IssuedDocument.objects.select_related("case__agency")
+            .defer("pdf")
+            .get(number=_document_number(number))
+        )
+    except IssuedDocument.DoesNotExist:
+        raise NotFoundError(
+            _("There is no document with the number %(number)s.") % {"number": number}
+        ) from None
+
+
+def document_verify(*, number: str, pdf_bytes: bytes) -> bool:
+    """True only if ``pdf_bytes`` are exactly the document issued as ``number`` and it has
+    not been revoked; an unknown number is False too."""
+    stored = (
+        IssuedDocument.objects.filter(number=_document_number(number), revoked_at__isnull=True)
+        .values_list("sha256", flat=True)
+        .first()
+    )
+    if stored is None:
+        return False
+    return hmac.compare_digest(stored, hashlib.sha256(pdf_bytes).hexdigest())
+
+
+def document_for_applicant(*, applicant: User, case: Case) -> IssuedDocument:
+    """The document issued for ``case``, PDF included, to its applicant only: another
+    person's is NotFound, so nobody learns which cases have one."""
+    try:
+        return IssuedDocument.objects.get(case=case, case__applicant=applicant)
+    except IssuedDocument.DoesNotExist:
+        raise NotFoundError(_("There is no document for this application.")) from None

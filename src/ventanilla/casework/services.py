@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ventanilla.casework import transitions
+from ventanilla.casework.documents import document_number_new, document_render_pdf
 from ventanilla.casework.enums import EventKind, Outcome
-from ventanilla.casework.models import Case, CaseEvent
+from ventanilla.casework.models import Case, CaseEvent, IssuedDocument
 from ventanilla.catalogue.models import PublicService, ServiceDefinition
 from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
-from ventanilla.catalogue.transactions import State
+from ventanilla.catalogue.transactions import State, answer_text
 from ventanilla.core.calendar import WorkingCalendar
-from ventanilla.core.errors import CaseTransitionError, PermissionDeniedError, ValidationError
+from ventanilla.core.errors import (
+    CaseTransitionError,
+    DocumentIssueError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import Agency, User
 from ventanilla.notifications.enums import Kind
 from ventanilla.notifications.services import notification_send
+from ventanilla.payments.tasks import refund_for_reference
 
 
 def _deadline(
@@ -50,6 +59,7 @@ def case_open(
     applicant: User,
     answers: dict[str, Any],
     calendar: WorkingCalendar | None = None,
+    payment_reference: str = "",
 ) -> Case:
     """Open the case for a submitted application, in the workflow's first state."""
     workflow = transaction_spec_for(definition).workflow
@@ -62,6 +72,7 @@ def case_open(
         definition=definition,
         applicant=applicant,
         answers=answers,
+        payment_reference=payment_reference,
         state=state.slug,
         deadline=_deadline(state, since=timezone.localdate(now), calendar=calendar),
     )
@@ -117,6 +128,18 @@ def case_transition(
         to_state=target.slug,
         reason=reason.strip(),
     )
+    spec = transaction_spec_for(case.definition)
+    if target.outcome == Outcome.APPROVED and spec.document:
+        document_issue(case=case)
+    if (
+        target.outcome == Outcome.REJECTED
+        and spec.fee is not None
+        and spec.fee.refund_on_rejection
+        and case.payment_reference
+    ):
+        # The provider is asked after commit, by the worker: never inside a transaction.
+        reference, why = case.payment_reference, f"{case.reference} rejected"
+        transaction.on_commit(lambda: refund_for_reference.enqueue(reference, why))
     if target.waits_for_resident or target.final:
         _tell_applicant(case, target, reason.strip())
     return case
@@ -201,3 +224,93 @@ def case_note_add(*, case: Case, official: User, text: str) -> CaseEvent:
         reason=text.strip(),
         private=True,
     )
+
+
+@transaction.atomic
+def document_issue(*, case: Case) -> IssuedDocument:
+    """Issue the document of an approved case: a PDF in the applicant's language, with a
+    random number and a QR code to the public verification page. A second call returns the
+    document already issued; it is never drawn again, so its SHA-256 stays true."""
+    case = (
+        Case.objects.select_for_update(of=("self",))  # the case only, not its applicant
+        .select_related("agency", "applicant")
+        .get(pk=case.pk)
+    )
+    existing = IssuedDocument.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    if case.outcome != Outcome.APPROVED:
+        raise DocumentIssueError(
+            _("A document can only be issued for an approved case; %(reference)s is not.")
+            % {"reference": case.reference}
+        )
+    spec = transaction_spec_for(case.definition)
+    if not spec.document:
+        raise DocumentIssueError(
+            _("The service of case %(reference)s does not issue a document.")
+            % {"reference": case.reference}
+        )
+    applicant = case.applicant
+    language = applicant.language
+    issued_at = timezone.now()
+    holder_name = applicant.display_name or applicant.email
+    number = document_number_new(issued_at=issued_at)
+    while IssuedDocument.objects.filter(number=number).exists():  # 1 in 2^40: be sure anyway
+        number = document_number_new(issued_at=issued_at)
+    with translation.override(language):
+        verify_url = settings.VENTANILLA_PUBLIC_URL + reverse("documents:verify", args=[number])
+        title = localized(spec.document["title"])
+        answers: dict[str, Any] = case.answers
+        lines = [
+            (localized(field.label), text)
+            for field in spec.fields
+            if (text := answer_text(field, answers.get(field.name)))
+        ]
+        pdf = document_render_pdf(
+            number=number,
+            title=title,
+            holder_name=holder_name,
+            lines=[(_("Reference"), case.reference), *lines],
+            issued_at=issued_at,
+            agency_name=localized(case.agency.name),
+            verify_url=verify_url,
+            language=language,
+            body=localized(spec.document.get("body")),
+        )
+    document = IssuedDocument.objects.create(
+        case=case,
+        number=number,
+        title=spec.document["title"],
+        holder_name=holder_name,
+        issued_at=issued_at,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=pdf,
+    )
+    CaseEvent.objects.create(case=case, at=issued_at, kind=EventKind.DOCUMENT_ISSUED, reason=number)
+    return document
+
+
+@transaction.atomic
+def document_revoke(*, document: IssuedDocument, actor: User, reason: str) -> IssuedDocument:
+    """Withdraw ``document``: from now on the verification page says it is not valid.
+
+    The caller has checked ``actor`` may decide for the case's agency. The PDF is kept,
+    so that what was issued can still be shown to whoever audits the decision."""
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.revoked_at is not None:
+        raise DocumentIssueError(
+            _("Document %(number)s is already revoked.") % {"number": document.number}
+        )
+    if not reason.strip():
+        raise ValidationError(_("Give a reason: the resident will read it."), field="reason")
+    now = timezone.now()
+    document.revoked_at = now
+    document.save(update_fields=["revoked_at", "updated_at"])
+    CaseEvent.objects.create(
+        case_id=document.case_id,
+        at=now,
+        kind=EventKind.DOCUMENT_REVOKED,
+        actor=actor,
+        reason=reason.strip(),
+    )
+    return document

@@ -19,15 +19,19 @@ typed form the applications and casework apps use.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 import jsonschema
+from django.utils import formats
+from django.utils.translation import gettext
 
 from ventanilla.catalogue.schemas import error_path
 from ventanilla.core.errors import RuleSyntaxError
+from ventanilla.core.i18n import localized
 from ventanilla.core.rules import Rule, rule_compile
 from ventanilla.identity.enums import Role
 
@@ -646,3 +650,22 @@ def service_transaction_problems(service: dict[str, Any], languages: list[str]) 
             Problem("transaction.fee.currency", f"differs from cost.currency ({cost['currency']})")
         )
     return problems
+
+
+def answer_text(field: FormField, value: Any) -> str:
+    """An answer as people read it, in the active language: choices by their label, yes
+    or no, dates written out (for check-your-answers pages and issued documents)."""
+    if value in (None, "", []):
+        return ""
+    if field.kind in ("choice", "choices"):
+        labels = {choice: localized(text) for choice, text in field.choices}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in values)
+    if field.kind == "yes_no":
+        return str(gettext("Yes") if value else gettext("No"))
+    if field.kind == "date":
+        try:
+            return str(formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT"))
+        except ValueError:
+            return str(value)
+    return str(value)

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "ventanilla.identity",
     "ventanilla.registries",
     "ventanilla.catalogue",
+    "ventanilla.payments",
     "ventanilla.casework",
     "ventanilla.applications",
     "ventanilla.notifications",
@@ -291,6 +292,10 @@ VENTANILLA_CATALOGUE_DIR = Path(
 )
 # Exposes /bench/bare (one query, no template) for bench/portal.py; off unless asked for.
 VENTANILLA_BENCH_VIEWS = _env_bool("VENTANILLA_BENCH_VIEWS", default=False)
+# Takes fees: a class following ventanilla.payments.providers.PaymentProvider (dotted path).
+VENTANILLA_PAYMENT_PROVIDER = (
+    os.environ.get("VENTANILLA_PAYMENT_PROVIDER") or "ventanilla.payments.providers.SandboxProvider"
+)
 
 LOGGING = {
     "version": 1,

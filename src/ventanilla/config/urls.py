@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("backoffice/", include("ventanilla.backoffice.urls")),
     path("", include("ventanilla.applications.urls")),
     path("admin/", admin.site.urls),
+    path("", include("ventanilla.casework.urls")),
     path("", include("ventanilla.portal.urls")),
 )
 

@@ -67,3 +67,33 @@ class ApplicationStateError(VentanillaError):
 
 class CaseTransitionError(VentanillaError):
     """A workflow action that the case's state or the official's role does not allow."""
+
+
+class CardNumberInvalidError(ValidationError):
+    """A card number that is malformed or fails its check digit; refused before any charge."""
+
+
+class PaymentDeclinedError(VentanillaError):
+    """The provider declined the card; the payment is already recorded as declined."""
+
+
+class PaymentProviderTimeoutError(VentanillaError):
+    """The provider did not answer in time, so whether money moved is unknown; the payment
+    is already recorded as failed, and a retry with the same idempotency key is safe."""
+
+
+class PaymentDuplicateError(VentanillaError):
+    """A payment for something already paid, or being paid, refused before any charge."""
+
+
+class PaymentStateError(VentanillaError):
+    """A payment asked to do what its status does not allow (e.g. refund one never taken)."""
+
+
+class DocumentIssueError(VentanillaError):
+    """A document asked to be issued or revoked when the case or the document does not allow
+    it (the case is not approved, its service issues no document, already revoked)."""
+
+
+class PaymentRequiredError(ValidationError):
+    """An application of a service with a fee, sent before its fee is paid."""
