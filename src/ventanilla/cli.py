@@ -163,11 +163,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.execv(sys.executable, command)  # noqa: S606 - replaces this process with the server
 
 
+DEADLINES_EVERY_SECONDS = 600
+
+
+def _deadlines_watch() -> None:
+    """Every few minutes, note cases whose deadline passed (and tell their applicants)."""
+    import logging
+
+    from django.db import close_old_connections
+
+    from ventanilla.casework.services import case_deadlines_check
+
+    log = logging.getLogger("ventanilla.deadlines")
+    while True:
+        try:
+            found = case_deadlines_check()
+            if found:
+                log.info("%d case(s) newly past their deadline", found)
+        except Exception:  # keep watching: one failure must not stop the checks
+            log.exception("deadline check failed")
+        finally:
+            close_old_connections()
+        time.sleep(DEADLINES_EVERY_SECONDS)
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     _configure(args.data_dir)
     _setup_django()
+    import threading
+
     from django.core.management import call_command
 
+    threading.Thread(target=_deadlines_watch, name="deadlines", daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", reload=False, queue_name="*")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from tests import factories
 from tests.browser.test_journey import _assert_accessible, page  # noqa: F401 - fixture
+from ventanilla.casework.models import IssuedDocument
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency
 
@@ -79,3 +81,58 @@ def test_a_resident_claims_child_benefit_and_an_official_decides(page: Any) -> N
     page.get_by_role("link", name="Claim child benefit").click()
     assert page.get_by_text("Approved").first.is_visible()
     _assert_accessible(page, "apply-decided")
+
+
+def test_a_resident_registers_a_business_pays_and_downloads_the_certificate(
+    page: Any,  # noqa: F811
+) -> None:
+    resident = factories.resident(email="marta@test.example", password=PASSWORD)
+    _sign_in(page, resident.email)
+    page.goto("/en/services/business-registration/")
+    page.get_by_role("button", name="Apply online").click()
+    page.get_by_role("button", name="Start now").click()
+
+    page.get_by_label("Business name").fill("Panadería Marta")
+    page.get_by_label("Sole trader (self-employed)").check()
+    page.get_by_label("Restaurant, bar or food").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Date the business starts trading").fill("2026-12-01")
+    page.get_by_label("How many employees will it have at the start?").fill("2")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()  # the email is optional
+
+    assert page.get_by_text("50.00 DMD").first.is_visible()
+    page.get_by_role("button", name="Accept and pay").click()
+    _assert_accessible(page, "pay")
+    page.get_by_label("Card number").fill("4000 0000 0000 0002")
+    page.get_by_role("button", name="Pay 50.00 DMD and send").click()
+    assert page.get_by_text("Your card was declined.").first.is_visible()
+    _assert_accessible(page, "pay-declined")
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name="Pay 50.00 DMD and send").click()
+    reference = page.locator(".panel__body strong").inner_text()
+
+    agency = Agency.objects.get(slug="business-registry")
+    official, secret = factories.official(agency=agency, role=Role.APPROVER)
+    official.set_password(PASSWORD)
+    official.save()
+    page.context.clear_cookies()
+    _sign_in(page, official.email)
+    page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/en/backoffice/business-registry/cases/")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("button", name="Register the business").click()
+
+    page.context.clear_cookies()
+    _sign_in(page, resident.email)
+    page.get_by_role("link", name="Register a business").click()
+    _assert_accessible(page, "business-registered")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download Certificate of business registration (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+
+    page.goto(f"/en/verify/{IssuedDocument.objects.get().number}/")
+    assert page.get_by_text("This document is genuine").is_visible()
+    _assert_accessible(page, "verify")

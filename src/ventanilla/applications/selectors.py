@@ -117,6 +117,11 @@ def application_timeline(*, application: Application, case: Case) -> list[Timeli
             title = _("Your document was issued")
         elif event.kind == EventKind.DOCUMENT_REVOKED:
             title = _("Your document was revoked")
+        elif event.kind == EventKind.DEADLINE_MISSED:
+            title = _("%(agency)s missed its deadline for “%(step)s”") % {
+                "agency": agency,
+                "step": label,
+            }
         else:
             title = label
         entries.append(TimelineEntry(at=event.at, title=title, detail=event.reason))

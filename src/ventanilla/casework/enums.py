@@ -18,3 +18,4 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     DOCUMENT_ISSUED = "document_issued", _("Document issued")
     DOCUMENT_REVOKED = "document_revoked", _("Document revoked")
+    DEADLINE_MISSED = "deadline_missed", _("Deadline missed")

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from ventanilla.casework import transitions
@@ -314,3 +314,56 @@ def document_revoke(*, document: IssuedDocument, actor: User, reason: str) -> Is
         reason=reason.strip(),
     )
     return document
+
+
+def case_deadlines_check(*, today: dt.date | None = None) -> int:
+    """Record, once per deadline, each open case whose deadline has passed, and tell its
+    applicant. Returns how many were found late. The worker runs it every few minutes."""
+    today = today or timezone.localdate()
+    late = Case.objects.filter(closed_at__isnull=True, deadline__lt=today).select_related(
+        "service", "agency", "applicant", "definition"
+    )
+    found = 0
+    for case in late.iterator():
+        if _deadline_missed_record(case):
+            found += 1
+    return found
+
+
+@transaction.atomic
+def _deadline_missed_record(case: Case) -> bool:
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("service", "agency", "applicant", "definition")
+        .get(pk=case.pk)
+    )
+    if case.closed_at is not None or case.deadline is None or case.deadline >= timezone.localdate():
+        return False
+    deadline = case.deadline.isoformat()
+    if case.events.filter(kind=EventKind.DEADLINE_MISSED, reason=deadline).exists():
+        return False
+    state = transaction_spec_for(case.definition).workflow.states[case.state]
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=EventKind.DEADLINE_MISSED,
+        to_state=case.state,
+        reason=deadline,
+    )
+    applicant = case.applicant
+    with translation.override(applicant.language):
+        notification_send(
+            recipient=applicant,
+            kind=Kind.DEADLINE_MISSED,
+            language=applicant.language,
+            context={
+                "reference": case.reference,
+                "service": case.service.local_name,
+                "agency": case.agency.local_name,
+                "step": localized(state.label),
+                "deadline": formats.date_format(case.deadline, "DATE_FORMAT"),
+            },
+            link=reverse("applications:by-reference", args=[case.reference]),
+            reference=case.reference,
+        )
+    return True
