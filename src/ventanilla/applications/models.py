@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +77,37 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+def _uploads_storage() -> Storage:
+    return storages["uploads"]
+
+
+def _upload_path(instance: Upload, filename: str) -> str:
+    # Named by a random id, never by what the resident called the file.
+    return f"{instance.application.public_id}/{uuid.uuid4().hex}"
+
+
+class Upload(models.Model):
+    """A file of evidence the resident attached to an application (one per kind)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="uploads")
+    slug = models.CharField(max_length=80, help_text=_("Which upload of the service it is."))
+    file = models.FileField(storage=_uploads_storage, upload_to=_upload_path, max_length=200)
+    name = models.CharField(
+        max_length=200, help_text=_("Personal data. The file's name on the resident's device.")
+    )
+    content_type = models.CharField(max_length=40, help_text=_("As read from the file's bytes."))
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "slug"], name="applications_one_file_per_upload"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.slug}"

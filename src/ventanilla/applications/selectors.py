@@ -10,7 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.models import Application
+from ventanilla.applications.models import Application, Upload
+from ventanilla.applications.services import TYPE_NAMES
 from ventanilla.casework.enums import EventKind
 from ventanilla.casework.models import Case
 from ventanilla.casework.selectors import case_events_for_applicant, case_list_by_references
@@ -170,3 +171,54 @@ def application_status_public(*, reference: str, birth_date: dt.date) -> Applica
     if person is None or person.birth_date != birth_date:
         raise not_found
     return application_summary(application=application)
+
+
+@dataclass(frozen=True)
+class UploadRow:
+    slug: str
+    label: str
+    hint: str
+    required: bool
+    types: str
+    max_bytes: int
+    upload: Upload | None
+
+
+def application_upload_rows(*, application: Application) -> list[UploadRow]:
+    """Each file the service asks for, with what the applicant attached (one query)."""
+    spec = transaction_spec_for(application.definition)
+    attached = {u.slug: u for u in application.uploads.all()}
+    return [
+        UploadRow(
+            slug=u.slug,
+            label=localized(u.label),
+            hint=localized(u.hint),
+            required=u.required,
+            types=", ".join(TYPE_NAMES[t] for t in u.types),
+            max_bytes=u.max_bytes,
+            upload=attached.get(u.slug),
+        )
+        for u in spec.uploads
+    ]
+
+
+def upload_get_for_applicant(*, applicant: User, public_id: str, slug: str) -> Upload:
+    try:
+        return Upload.objects.get(
+            application__public_id=public_id, application__applicant=applicant, slug=slug
+        )
+    except (Upload.DoesNotExist, ValueError):
+        raise NotFoundError(_("There is no such file.")) from None
+
+
+def upload_list_for_reference(*, reference: str) -> list[Upload]:
+    """The files of the application with this reference. For officials: the caller has
+    checked that the case with this reference belongs to their agency."""
+    return list(Upload.objects.filter(application__reference=reference).order_by("slug"))
+
+
+def upload_get_for_reference(*, reference: str, slug: str) -> Upload:
+    try:
+        return Upload.objects.get(application__reference=reference, slug=slug)
+    except Upload.DoesNotExist:
+        raise NotFoundError(_("There is no such file.")) from None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from ventanilla.applications.answers import answers_errors, rule_data
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.models import Application, ReferenceCounter
+from ventanilla.applications.models import Application, ReferenceCounter, Upload
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
 from ventanilla.catalogue.models import PublicService
@@ -100,6 +103,85 @@ def application_answer(
     application.answers = merged
     application.save(update_fields=["answers", "updated_at"])
     return application
+
+
+# The first bytes of each accepted type: what a file is comes from its content, never from
+# its name or the browser's word for it.
+SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+
+
+def upload_content_type(head: bytes) -> str:
+    """The accepted type ``head`` (a file's first bytes) starts like, or ""."""
+    for content_type, prefixes in SIGNATURES.items():
+        if head.startswith(prefixes):
+            return content_type
+    return ""
+
+
+def application_upload(
+    *, application: Application, applicant: User, slug: str, file: UploadedFile
+) -> Upload:
+    """Attach ``file`` as the application's ``slug`` evidence, replacing an earlier one.
+
+    The type is read from the file's first bytes and the size checked against the
+    service's limits; a refused file changes nothing. The file is stored under a random
+    name in the private "uploads" storage, never where the web serves files.
+    """
+    application = _get_for_applicant(application.pk, applicant)
+    if application.status != ApplicationStatus.DRAFT:
+        raise ApplicationStateError(_("This application has been sent and cannot be changed."))
+    spec = transaction_spec_for(application.definition)
+    upload = next((u for u in spec.uploads if u.slug == slug), None)
+    if upload is None:
+        raise ValidationError(_("This form asks for no such file."), field=slug)
+    label = localized(upload.label)
+    if not file.size:
+        raise ValidationError(_("“%(label)s”: the file is empty.") % {"label": label}, field=slug)
+    if file.size > upload.max_bytes:
+        raise ValidationError(
+            _("“%(label)s” must be smaller than %(size)s.")
+            % {"label": label, "size": filesizeformat(upload.max_bytes)},
+            field=slug,
+        )
+    file.seek(0)
+    content_type = upload_content_type(file.read(16))
+    if content_type not in upload.types:
+        raise ValidationError(
+            _("“%(label)s” must be a %(types)s file.")
+            % {"label": label, "types": _(" or ").join(TYPE_NAMES[t] for t in upload.types)},
+            field=slug,
+        )
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    stored = Upload(
+        application=application,
+        slug=slug,
+        name=(file.name or slug)[:200],
+        content_type=content_type,
+        size=file.size,
+        sha256=digest.hexdigest(),
+        uploaded_at=timezone.now(),
+    )
+    stored.file.save(slug, file, save=False)
+    try:
+        with transaction.atomic():
+            previous = list(Upload.objects.filter(application=application, slug=slug))
+            Upload.objects.filter(pk__in=[p.pk for p in previous]).delete()
+            stored.save()
+    except Exception:
+        stored.file.delete(save=False)  # nothing half-written: no file without its row
+        raise
+    for old in previous:
+        old.file.delete(save=False)
+    return stored
 
 
 def payment_reference(application: Application) -> str:
@@ -203,6 +285,13 @@ def _check(
 ) -> None:
     """Every answer right (``complete``: none missing either) and the applicant eligible."""
     errors = answers_errors(spec, application.answers)
+    if complete and spec.uploads:
+        attached = (
+            set(application.uploads.values_list("slug", flat=True)) if application.pk else set()
+        )
+        for upload in spec.uploads:
+            if upload.required and upload.slug not in attached:
+                errors[upload.slug] = _("Attach “%(label)s”.") % {"label": localized(upload.label)}
     if errors:
         message = (
             _("Some answers are missing or wrong. Check them before you send.")

@@ -13,6 +13,12 @@ urlpatterns = [
     path("applications/ref/<str:reference>/", views.by_reference, name="by-reference"),
     path("applications/<uuid:public_id>/check/", views.check, name="check"),
     path("applications/<uuid:public_id>/pay/", views.pay, name="pay"),
+    path("applications/<uuid:public_id>/files/", views.uploads, name="uploads"),
+    path(
+        "applications/<uuid:public_id>/files/<slug:slug>/",
+        views.upload_download,
+        name="upload",
+    ),
     path("applications/<uuid:public_id>/delete/", views.delete, name="delete"),
     path("applications/<uuid:public_id>/<slug:page_slug>/", views.page, name="page"),
 ]

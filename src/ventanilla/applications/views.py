@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ventanilla.applications import selectors, services
 from ventanilla.applications.enums import ApplicationStatus
 from ventanilla.applications.forms import PageForm, StatusCheckForm, initial_from_answers
-from ventanilla.applications.models import Application
+from ventanilla.applications.models import Application, Upload
 from ventanilla.casework.enums import Outcome
 from ventanilla.casework.models import Case, IssuedDocument
 from ventanilla.casework.selectors import document_for_applicant
@@ -112,7 +112,11 @@ def page(request: HttpRequest, public_id: str, page_slug: str) -> HttpResponse:
             for name, message in exc.errors.items():
                 form.add_error(name, message)
         else:
-            if request.POST.get("then") == "check" or index + 1 == len(spec.pages):
+            if request.POST.get("then") == "check":
+                return redirect("applications:check", application.public_id)
+            if index + 1 == len(spec.pages):
+                if spec.uploads:
+                    return redirect("applications:uploads", application.public_id)
                 return redirect("applications:check", application.public_id)
             return redirect("applications:page", application.public_id, spec.pages[index + 1].slug)
     back = (
@@ -134,6 +138,70 @@ def page(request: HttpRequest, public_id: str, page_slug: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def uploads(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The evidence files the service asks for: one input each, a new file replaces the old."""
+    application = _application(request, public_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("applications:detail", application.public_id)
+    spec = transaction_spec_for(application.definition)
+    if not spec.uploads:
+        return redirect("applications:check", application.public_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        for upload in spec.uploads:
+            file = request.FILES.get(upload.slug)
+            if file is None:
+                continue
+            try:
+                services.application_upload(
+                    application=application, applicant=_user(request), slug=upload.slug, file=file
+                )
+            except (ValidationError, ApplicationStateError) as exc:
+                errors[upload.slug] = exc.message
+        if not errors:
+            return redirect("applications:check", application.public_id)
+    return render(
+        request,
+        "applications/uploads.html",
+        {
+            "application": application,
+            "items": [
+                (row, errors.get(row.slug, ""))
+                for row in selectors.application_upload_rows(application=application)
+            ],
+            "errors": errors,
+            "last_page": spec.pages[-1].slug,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def upload_download(request: HttpRequest, public_id: str, slug: str) -> FileResponse:
+    try:
+        upload = selectors.upload_get_for_applicant(
+            applicant=_user(request), public_id=public_id, slug=slug
+        )
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    return upload_response(upload)
+
+
+def upload_response(upload: Upload) -> FileResponse:
+    """A stored evidence file, sent as a download (never shown inline: it is not ours)."""
+    response = FileResponse(
+        upload.file.open("rb"),
+        as_attachment=True,
+        filename=upload.name,
+        content_type=upload.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -164,6 +232,7 @@ def check(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "application": application,
             "rows": rows,
+            "upload_rows": selectors.application_upload_rows(application=application),
             "error": error,
             "errors": errors,
             "fee": fee,

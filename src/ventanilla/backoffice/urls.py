@@ -11,4 +11,9 @@ urlpatterns = [
     path("<slug:slug>/", views.agency_dashboard, name="agency"),
     path("<slug:slug>/cases/", views.case_queue, name="cases"),
     path("<slug:slug>/cases/<str:reference>/", views.case_detail, name="case"),
+    path(
+        "<slug:slug>/cases/<str:reference>/files/<slug:upload>/",
+        views.case_upload,
+        name="case-upload",
+    ),
 ]

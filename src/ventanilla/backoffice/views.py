@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ventanilla.applications.selectors import upload_get_for_reference, upload_list_for_reference
+from ventanilla.applications.views import upload_response
 from ventanilla.casework import selectors as casework_selectors
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_assign, case_note_add, case_transition
@@ -35,7 +37,7 @@ from ventanilla.identity import selectors
 from ventanilla.identity.models import Agency, User
 from ventanilla.identity.permissions import is_official, official_has_mfa
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 QUEUE_PAGE_SIZE = 50
 
 
@@ -44,7 +46,7 @@ def official_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not is_official(user):  # type: ignore[arg-type]
             raise PermissionDenied(_("This page is for officials of an agency."))
@@ -101,6 +103,19 @@ class QueueRow:
     case: Case
     state: str
     overdue: bool
+
+
+@require_GET
+@official_required
+def case_upload(request: HttpRequest, slug: str, reference: str, upload: str) -> FileResponse:
+    """An evidence file of one of the agency's cases."""
+    agency = _agency(request, slug)
+    try:
+        casework_selectors.case_get_for_agency(agency=agency, reference=reference)
+        found = upload_get_for_reference(reference=reference, slug=upload)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    return upload_response(found)
 
 
 @require_GET
@@ -216,6 +231,7 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
                 for field in spec.fields
             ],
             "events": casework_selectors.case_events_for_officials(case=case),
+            "uploads": upload_list_for_reference(reference=case.reference),
             "state_labels": {slug: localized(s.label) for slug, s in spec.workflow.states.items()},
             "error": error,
         },

@@ -37,6 +37,8 @@ from ventanilla.identity.enums import Role
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80}
 FIELD_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"}
+# Page addresses the application pages use for themselves.
+RESERVED_PAGE_SLUGS = frozenset({"check", "pay", "files", "delete"})
 UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # What a form may pre-fill from the population registry (once-only: never re-typed).
@@ -356,6 +358,10 @@ def _form_problems(form: dict[str, Any], languages: list[str]) -> list[Problem]:
     asked: dict[str, str] = {}
     page_slugs: set[str] = set()
     for i, page in enumerate(form["pages"]):
+        if page["slug"] in RESERVED_PAGE_SLUGS:
+            problems.append(
+                Problem(f"transaction.form.pages[{i}].slug", f"'{page['slug']}' is reserved")
+            )
         if page["slug"] in page_slugs:
             problems.append(
                 Problem(f"transaction.form.pages[{i}].slug", f"'{page['slug']}' is used twice")
