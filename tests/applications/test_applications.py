@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests import factories
 from ventanilla.applications import services
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.models import Application, ReferenceCounter
+from ventanilla.applications.models import Application
 from ventanilla.casework.models import Case, CaseEvent
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import working_calendar
@@ -22,6 +22,7 @@ from ventanilla.core.errors import (
     EligibilityError,
     NotFoundError,
 )
+from ventanilla.core.models import YearlySequence
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +137,7 @@ def test_sending_twice_makes_one_application_and_one_case(service: PublicService
 
     assert again.reference == first.reference
     assert Case.objects.count() == 1
-    assert ReferenceCounter.objects.get().last == 1
+    assert YearlySequence.objects.get(name="applications").last == 1
 
 
 def test_references_count_up_within_the_year(service: PublicService) -> None:
@@ -159,7 +160,7 @@ def test_an_ineligible_applicant_is_told_why_and_nothing_is_sent(service: Public
     application.refresh_from_db()
     assert (application.status, application.reference) == (ApplicationStatus.DRAFT, None)
     assert not Case.objects.exists()
-    assert not ReferenceCounter.objects.exists()
+    assert not YearlySequence.objects.filter(name="applications").exists()
 
 
 def test_an_unfinished_application_cannot_be_sent(service: PublicService) -> None:

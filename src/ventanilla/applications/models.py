@@ -69,16 +69,6 @@ class Application(TimeStampedModel):
         return self.reference or str(self.public_id)
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number given in a year: DL-2026-000123 is number 123 of 2026."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 def _uploads_storage() -> Storage:
     return storages["uploads"]
 

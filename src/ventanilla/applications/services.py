@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from ventanilla.applications.answers import answers_errors, rule_data
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.models import Application, ReferenceCounter, Upload
+from ventanilla.applications.models import Application, Upload
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
 from ventanilla.catalogue.models import PublicService
@@ -35,6 +35,7 @@ from ventanilla.core.errors import (
     ValidationError,
 )
 from ventanilla.core.i18n import localized
+from ventanilla.core.sequences import sequence_next
 from ventanilla.identity.models import User
 from ventanilla.notifications.enums import Kind
 from ventanilla.notifications.services import notification_send
@@ -491,24 +492,6 @@ def _draft_for_update(application: Application, applicant: User) -> Application:
 
 
 def _reference_next(year: int) -> str:
-    """The next reference of ``year``, e.g. DL-2026-000123; gapless, as it is taken in the
-    submission's transaction (a rollback gives the number back).
-
-    One statement: UPDATE ... RETURNING (SQLite 3.35+ and PostgreSQL), which also locks
-    the year's row until the transaction ends, so two submissions never share a number.
-    """
-    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
-    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [year])
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                ReferenceCounter.objects.create(year=year, last=1)
-                number = 1
-        except IntegrityError:  # another submission made the year's counter first
-            return _reference_next(year)
-    else:
-        number = row[0]
+    """The next reference of ``year``, e.g. DL-2026-000123 (in the submission's transaction)."""
+    number = sequence_next(name="applications", year=year)
     return f"{settings.VENTANILLA_REFERENCE_PREFIX}-{year}-{number:06d}"

@@ -57,13 +57,3 @@ class Payment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.receipt_number or f"{self.reference} ({self.status})"
-
-
-class ReceiptCounter(models.Model):
-    """The last receipt number given in a year: RC-2026-000123 is number 123 of 2026."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"

@@ -18,10 +18,11 @@ from ventanilla.core.errors import (
     PaymentStateError,
     ValidationError,
 )
+from ventanilla.core.sequences import sequence_next
 from ventanilla.identity.models import User
 from ventanilla.payments.cards import card_digits
 from ventanilla.payments.enums import ChargeOutcome, DeclineReason, PaymentStatus
-from ventanilla.payments.models import Payment, ReceiptCounter
+from ventanilla.payments.models import Payment
 from ventanilla.payments.providers import PaymentProvider, payment_provider
 
 logger = logging.getLogger(__name__)
@@ -226,13 +227,10 @@ def _declined(payment: Payment) -> PaymentDeclinedError:
 
 
 def _receipt_number_next(year: int) -> str:
-    """The next receipt number of ``year``, e.g. RC-2026-000123: gapless, as it is taken in
-    the capture's transaction, which holds the year's counter row locked until it ends
-    (a row lock on PostgreSQL; SQLite runs one write transaction at a time)."""
-    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{RECEIPT_PREFIX}-{year}-{counter.last:06d}"
+    """The next receipt number of ``year``, e.g. RC-2026-000123 (in the capture's
+    transaction, so it is gapless)."""
+    number = sequence_next(name="receipts", year=year)
+    return f"{RECEIPT_PREFIX}-{year}-{number:06d}"
 
 
 def payment_refund(*, payment: Payment, reason: str) -> Payment:
