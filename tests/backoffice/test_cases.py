@@ -140,6 +140,8 @@ def test_the_resident_sees_the_request_answers_it_and_the_decision(small_catalog
     assert "The agency needs more information from you" in page
     assert "Which school?" in page
     assert resident.post(detail_url, {"message": ""}).status_code == 400
+    queue = official.get("/en/backoffice/treasury/cases/").content.decode()
+    assert "Waiting for the resident" in queue and "Waiting for your answer" not in queue
     resident.post(detail_url, {"message": "Colegio Sol"})
 
     case.refresh_from_db()

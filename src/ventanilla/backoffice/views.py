@@ -25,7 +25,7 @@ from ventanilla.casework.services import case_assign, case_note_add, case_transi
 from ventanilla.casework.transitions import actions_available
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import service_list, transaction_spec_for
-from ventanilla.catalogue.transactions import TransactionSpec, answer_text
+from ventanilla.catalogue.transactions import State, TransactionSpec, answer_text
 from ventanilla.core.errors import (
     CaseTransitionError,
     NotFoundError,
@@ -148,7 +148,7 @@ def case_queue(request: HttpRequest, slug: str) -> HttpResponse:
         rows.append(
             QueueRow(
                 case=case,
-                state=localized(state.label) if state else case.state,
+                state=_state_label(state) if state else case.state,
                 overdue=bool(case.deadline and case.deadline < today),
             )
         )
@@ -168,13 +168,21 @@ def case_queue(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _state_label(state: State) -> str:
+    """A state as officials read it: service definitions word states for the resident
+    ("Waiting for your answer"), which reads wrongly in the back office."""
+    if state.waits_for_resident:
+        return str(_("Waiting for the resident"))
+    return localized(state.label)
+
+
 def _state_choices(services: Iterable[PublicService]) -> list[tuple[str, str]]:
     """Every workflow state of the agency's services, for the queue's filter."""
     choices: dict[str, str] = {}
     for service in services:
         spec = transaction_spec_for(service.definitions.get(version=service.version))
         for slug, state in spec.workflow.states.items():
-            choices.setdefault(slug, localized(state.label))
+            choices.setdefault(slug, _state_label(state))
     return sorted(choices.items(), key=lambda item: item[1])
 
 
@@ -222,7 +230,7 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
         {
             "agency": agency,
             "case": case,
-            "state": localized(state.label),
+            "state": _state_label(state),
             "closed": state.final,
             "overdue": bool(case.deadline and case.deadline < timezone.localdate()),
             "actions": actions_available(spec.workflow, state=case.state, roles=roles),
@@ -232,7 +240,7 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
             ],
             "events": casework_selectors.case_events_for_officials(case=case),
             "uploads": upload_list_for_reference(reference=case.reference),
-            "state_labels": {slug: localized(s.label) for slug, s in spec.workflow.states.items()},
+            "state_labels": {slug: _state_label(s) for slug, s in spec.workflow.states.items()},
             "error": error,
         },
         status=400 if error else 200,
