@@ -22,8 +22,9 @@ from ventanilla.casework.models import Case
 from ventanilla.casework.selectors import official_roles
 from ventanilla.casework.services import case_transition
 from ventanilla.catalogue.models import PublicService
-from ventanilla.catalogue.selectors import working_calendar
+from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
 from ventanilla.catalogue.services import catalogue_load
+from ventanilla.catalogue.transactions import Action, Workflow
 from ventanilla.core import national_id
 from ventanilla.core.errors import ValidationError
 from ventanilla.identity.enums import Role
@@ -60,18 +61,25 @@ DEMO_ANSWERS: dict[str, dict[str, object]] = {
         "available_for_work": True,
         "bank_account": "DL98 7654 3210 9876 5432",
     },
+    "birth-certificate": {
+        "whose": "own",
+        "full_name": "Lucía Pérez Gómez",
+        "birth_date": "1990-05-17",
+        "copies": 1,
+        "purpose": "passport",
+    },
+    "business-registration": {
+        "business_name": "Conservas Marina",
+        "legal_form": "limited-company",
+        "activity": "food",
+        "business_address": "Muelle Norte 4, Port Demo",
+        "start_date": "2027-01-15",
+        "employees": 3,
+    },
 }
-# Where the demo leaves its cases: each path is the actions taken, in order, and the
-# number of working days the case is backdated by (so that some are overdue).
-DEMO_CASE_PATHS: list[tuple[list[str], int]] = [
-    ([], 0),
-    ([], 5),
-    (["start-review"], 0),
-    (["start-review"], 12),
-    (["start-review", "ask-for-information"], 0),
-    (["start-review", "approve"], 0),
-    (["start-review", "reject"], 0),
-]
+# Every other demo case is backdated by this many working days, so some are overdue.
+DEMO_BACKDATE_DAYS = (0, 6, 0, 12)
+SANDBOX_CARD = "4242 4242 4242 4242"
 
 Progress = Callable[[int], None]
 
@@ -227,30 +235,35 @@ def demo_applications_create(*, per_service: int = 14) -> int:
             email=f"official@{service.competent_agency.slug}.demoland.example"
         )
         roles = official_roles(official=official, agency=service.competent_agency)
+        definition = service.definitions.get(version=service.version)
+        paths = _paths_to_every_state(transaction_spec_for(definition).workflow)
         for index in range(per_service):
-            if index == 0 and demo_resident is not None and demo_resident.national_id:
+            path = paths[index % len(paths)]
+            if demo_resident is not None and demo_resident.national_id and _waits(path, service):
                 applicant, demo_resident = demo_resident, None  # one, waiting for them
-                path, days_back = DEMO_CASE_PATHS[4]
             elif people:
                 person = people.pop()
                 applicant = resident_link_person(
                     user=User.objects.create_user(f"applicant-{person.pk}@demoland.example"),
                     person=person,
                 )
-                path, days_back = DEMO_CASE_PATHS[index % len(DEMO_CASE_PATHS)]
             else:
                 break
             application, case, _created = application_file(
-                applicant=applicant,
-                service=service,
-                answers=answers,
+                applicant=applicant, service=service, answers=answers, card_number=SANDBOX_CARD
             )
             assert case is not None  # noqa: S101 - submitted just now
             for action in path:
-                reason = DEMO_REASONS.get(action, "")
                 case = case_transition(
-                    case=case, action=action, actor=official, roles=roles, reason=reason
+                    case=case,
+                    action=action.slug,
+                    actor=official,
+                    roles=roles,
+                    reason=DEMO_REASONS["asked" if action.target in _waiting(service) else "why"]
+                    if action.needs_reason
+                    else "",
                 )
+            days_back = DEMO_BACKDATE_DAYS[index % len(DEMO_BACKDATE_DAYS)]
             if days_back and case.deadline:
                 _backdate(case, application, days_back)
             made += 1
@@ -265,9 +278,32 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 DEMO_REASONS = {
-    "ask-for-information": "Which school does the child attend? Send its name and town.",
-    "reject": "The child does not live in Demoland according to the population registry.",
+    "asked": "Please send the name and town of the school or workplace concerned.",
+    "why": "The population registry does not confirm what the application says.",
 }
+
+
+def _paths_to_every_state(workflow: Workflow) -> list[list[Action]]:
+    """For each state the workflow can reach, the shortest list of actions that gets a
+    new case there (breadth-first from the first state)."""
+    paths: dict[str, list[Action]] = {workflow.initial: []}
+    queue = [workflow.initial]
+    while queue:
+        state = queue.pop(0)
+        for action in workflow.actions:
+            if state in action.sources and action.target not in paths:
+                paths[action.target] = [*paths[state], action]
+                queue.append(action.target)
+    return list(paths.values())
+
+
+def _waiting(service: PublicService) -> set[str]:
+    spec = transaction_spec_for(service.definitions.get(version=service.version))
+    return {slug for slug, state in spec.workflow.states.items() if state.waits_for_resident}
+
+
+def _waits(path: list[Action], service: PublicService) -> bool:
+    return bool(path) and path[-1].target in _waiting(service)
 
 
 def _backdate(case: Case, application: Application, working_days: int) -> None:
