@@ -96,7 +96,8 @@ def test_demo_sign_ins_work_and_officials_have_an_authenticator() -> None:
     sign_ins = demo_sign_ins()
     assert sign_ins[0].email == RESIDENT_EMAIL
     officials = [s for s in sign_ins if s.totp]
-    assert len(officials) == Agency.objects.count() + 1  # one per agency, and the admin
+    # one per agency, a second (approver) for the city's building permits, and the admin
+    assert len(officials) == Agency.objects.count() + 2
     for sign_in in officials:
         user = User.objects.get(email=sign_in.email)
         assert user.check_password(sign_in.password)
@@ -138,3 +139,23 @@ def test_the_demo_has_applications_in_every_state(db: None) -> None:
     before = Application.objects.count()
     demo_load(residents=300)
     assert Application.objects.count() == before
+
+
+def test_building_permits_need_two_officials_in_the_demo(db: None) -> None:
+    from ventanilla.demo.services import demo_load
+
+    demo_load(residents=50)
+    city = Agency.objects.get(slug="port-demo-city")
+    roles = {
+        email: set(
+            User.objects.get(email=email)
+            .memberships.filter(agency=city)
+            .values_list("role", flat=True)
+        )
+        for email in (
+            "official@port-demo-city.demoland.example",
+            "approver@port-demo-city.demoland.example",
+        )
+    }
+    assert "approver" not in roles["official@port-demo-city.demoland.example"]
+    assert roles["approver@port-demo-city.demoland.example"] == {"approver"}

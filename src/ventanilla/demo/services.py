@@ -44,7 +44,11 @@ DEMO_TOTP_SECRET = "VENTANILLADEMOLANDTOTPXX"  # noqa: S105
 OFFICIAL_ROLES = {
     "civil-registry": [Role.CASEWORKER, Role.APPROVER],
     "tax-agency": [Role.CASEWORKER, Role.APPROVER],
+    # Building permits take two people: a caseworker's technical review, then an approver.
+    "port-demo-city": [Role.CASEWORKER, Role.SERVICE_DESIGNER],
 }
+# Second officials, with the role the first one lacks.
+EXTRA_OFFICIALS = {"port-demo-city": ("approver", [Role.APPROVER])}
 DEFAULT_OFFICIAL_ROLES = [Role.CASEWORKER, Role.APPROVER, Role.SERVICE_DESIGNER]
 # Example answers per transactional service, for the demo's applications.
 DEMO_ANSWERS: dict[str, dict[str, object]] = {
@@ -180,6 +184,16 @@ def demo_accounts_create() -> None:
         for role in OFFICIAL_ROLES.get(agency.slug, DEFAULT_OFFICIAL_ROLES):
             official_add(user=official, agency=agency, role=role)
         _with_totp(official)
+        if agency.slug in EXTRA_OFFICIALS:
+            name, roles = EXTRA_OFFICIALS[agency.slug]
+            extra = _account(
+                f"{name}@{agency.slug}.demoland.example",
+                OFFICIAL_PASSWORD,
+                display_name=f"Approver, {agency.slug}",
+            )
+            for role in roles:
+                official_add(user=extra, agency=agency, role=role)
+            _with_totp(extra)
 
     admin = _account(
         ADMIN_EMAIL, OFFICIAL_PASSWORD, is_staff=True, is_superuser=True, display_name="Admin"
