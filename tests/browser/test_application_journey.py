@@ -136,3 +136,28 @@ def test_a_resident_registers_a_business_pays_and_downloads_the_certificate(
     page.goto(f"/en/verify/{IssuedDocument.objects.get().number}/")
     assert page.get_by_text("This document is genuine").is_visible()
     _assert_accessible(page, "verify")
+
+
+def test_a_resident_applies_for_two_services_of_a_life_event_together(
+    page: Any,  # noqa: F811
+) -> None:
+    resident = factories.resident(email="luis@test.example", password=PASSWORD)
+    _sign_in(page, resident.email)
+    page.goto("/en/events/having-a-baby/")
+    page.get_by_role("link", name="Apply together").click()
+    _assert_accessible(page, "bundle-start")
+    page.get_by_role("button", name="Start now").click()
+
+    page.get_by_label("The child's given name").fill("Lola")
+    page.get_by_label("The child's date of birth").fill("2026-03-27")
+    page.get_by_label("Parent").check()
+    _assert_accessible(page, "bundle-step")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Bank account number (IBAN)").fill("DL12 3456 7890 1234 5678")
+    page.get_by_role("button", name="Continue").click()
+
+    _assert_accessible(page, "bundle-check")
+    page.get_by_role("button", name="Accept and send all").click()
+    assert page.get_by_text("Received by Social Security Institute").is_visible()
+    assert page.get_by_text("Received by National Health Service").is_visible()
+    _assert_accessible(page, "bundle-sent")

@@ -14,8 +14,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.catalogue.models import PublicService, ServiceDefinition
+from ventanilla.catalogue.models import Event, PublicService, ServiceDefinition
 from ventanilla.core.models import TimeStampedModel
+
+
+class Bundle(TimeStampedModel):
+    """Several services of one life event applied for together: shared answers are asked
+    once, everything is sent at once, and the resident follows one timeline."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bundles"
+    )
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="bundles")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.public_id)
 
 
 class Application(TimeStampedModel):
@@ -46,6 +61,14 @@ class Application(TimeStampedModel):
     reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decision_expected_by = models.DateField(null=True, blank=True)
+    bundle = models.ForeignKey(
+        Bundle,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="applications",
+        help_text=_("The life-event bundle it was applied for in, if any."),
+    )
     idempotency_key = models.CharField(  # noqa: DJ001 - NULL, not "", so that keys never clash
         max_length=100,
         null=True,

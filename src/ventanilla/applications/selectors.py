@@ -69,7 +69,7 @@ def application_list_for_applicant(*, applicant: User) -> list[ApplicationSummar
     """The applicant's drafts and sent applications, newest first (three queries)."""
     applications = list(
         Application.objects.filter(applicant=applicant)
-        .select_related("service", "definition")
+        .select_related("service", "definition", "bundle__event")
         .order_by("-updated_at")
     )
     cases = case_list_by_references(references=[a.reference for a in applications if a.reference])

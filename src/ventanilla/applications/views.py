@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ventanilla.applications import selectors, services
+from ventanilla.applications import bundles, selectors, services
 from ventanilla.applications.enums import ApplicationStatus
 from ventanilla.applications.forms import PageForm, StatusCheckForm, initial_from_answers
-from ventanilla.applications.models import Application, Upload
+from ventanilla.applications.models import Application, Bundle, Upload
 from ventanilla.casework.enums import Outcome
 from ventanilla.casework.models import Case, IssuedDocument
 from ventanilla.casework.selectors import document_for_applicant
 from ventanilla.casework.services import case_resident_answer
-from ventanilla.catalogue.selectors import service_get, transaction_spec_for
+from ventanilla.catalogue.selectors import event_get, service_get, transaction_spec_for
 from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
@@ -411,3 +411,136 @@ def delete(request: HttpRequest, public_id: str) -> HttpResponse:
         return redirect("applications:detail", application.public_id)
     messages.success(request, _("Your draft has been deleted."))
     return redirect("portal:my")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bundle_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Choose several services of a life event to apply for together."""
+    try:
+        event = event_get(slug=slug)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    offered = bundles.bundle_services(event=event)
+    if len(offered) < 2:
+        raise Http404(_("The services of this life event are applied for one by one."))
+    error = ""
+    if request.method == "POST":
+        try:
+            bundle = bundles.bundle_start(
+                applicant=_user(request), event=event, slugs=request.POST.getlist("services")
+            )
+        except ApplicationStateError as exc:
+            error = exc.message
+        else:
+            return redirect("applications:bundle-step", bundle.public_id, 1)
+    return render(
+        request,
+        "applications/bundle_start.html",
+        {"event": event, "services": offered, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _bundle(request: HttpRequest, public_id: str) -> Bundle:
+    try:
+        return bundles.bundle_get_for_applicant(applicant=_user(request), public_id=public_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bundle_step(request: HttpRequest, public_id: str, number: int) -> HttpResponse:
+    bundle = _bundle(request, public_id)
+    if bundle.submitted_at is not None:
+        return redirect("applications:bundle", bundle.public_id)
+    steps = bundles.bundle_steps(bundle=bundle)
+    if not 1 <= number <= len(steps):
+        raise Http404(_("This form has no such page."))
+    step = steps[number - 1]
+    form = PageForm(
+        step.page,
+        data=request.POST if request.method == "POST" else None,
+        initial=initial_from_answers(step.page, step.application.answers),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            bundles.bundle_answer(
+                bundle=bundle, applicant=_user(request), step=step, answers=form.answers()
+            )
+        except AnswersInvalidError as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name, message)
+        else:
+            if request.POST.get("then") == "check" or number == len(steps):
+                return redirect("applications:bundle-check", bundle.public_id)
+            return redirect("applications:bundle-step", bundle.public_id, number + 1)
+    return render(
+        request,
+        "applications/bundle_step.html",
+        {
+            "bundle": bundle,
+            "application": step.application,
+            "form": form,
+            "page": step.page,
+            "number": number,
+            "total": len(steps),
+            "then": request.GET.get("then", request.POST.get("then", "")),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bundle_check(request: HttpRequest, public_id: str) -> HttpResponse:
+    bundle = _bundle(request, public_id)
+    if bundle.submitted_at is not None:
+        return redirect("applications:bundle", bundle.public_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            bundles.bundle_submit(bundle=bundle, applicant=_user(request))
+        except (ApplicationStateError, ValidationError) as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your applications have been sent."))
+            return redirect("applications:bundle", bundle.public_id)
+    steps = bundles.bundle_steps(bundle=bundle)
+    # Where each question is asked: the first page that asks it (shared answers included).
+    asked_on: dict[str, int] = {}
+    for number, step in enumerate(steps, start=1):
+        for field in step.page.fields:
+            asked_on.setdefault(field.name, number)
+    sections = []
+    for application in bundles.bundle_applications(bundle=bundle):
+        rows = [
+            (row, asked_on.get(row.name, 1))
+            for row in selectors.application_answer_rows(application=application)
+        ]
+        sections.append((application, rows))
+    return render(
+        request,
+        "applications/bundle_check.html",
+        {"bundle": bundle, "sections": sections, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def bundle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    bundle = _bundle(request, public_id)
+    if bundle.submitted_at is None:
+        return redirect("applications:bundle-check", bundle.public_id)
+    applications = bundles.bundle_applications(bundle=bundle)
+    return render(
+        request,
+        "applications/bundle_detail.html",
+        {
+            "bundle": bundle,
+            "summaries": [selectors.application_summary(application=a) for a in applications],
+            "timeline": bundles.bundle_timeline(bundle=bundle),
+        },
+    )

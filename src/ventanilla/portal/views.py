@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ventanilla.api.reference import api_operations
+from ventanilla.applications.bundles import bundle_services
 from ventanilla.applications.selectors import application_list_for_applicant
 from ventanilla.catalogue import selectors
 from ventanilla.catalogue.enums import EventKind
@@ -73,7 +74,11 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "portal/event.html",
-        {"event": event, "groups": selectors.event_services_by_agency(event=event)},
+        {
+            "event": event,
+            "groups": selectors.event_services_by_agency(event=event),
+            "together": bundle_services(event=event),
+        },
     )
 
 
