@@ -149,3 +149,28 @@ def test_the_resident_sees_the_request_answers_it_and_the_decision(small_catalog
     official.post(url, {"operation": "action", "action": "reject", "reason": "Not resident."})
     page = resident.get(detail_url).content.decode()
     assert "Rejected" in page and "Not resident." in page
+
+
+def test_an_approver_revokes_an_issued_document_with_a_reason(small_catalogue: Path) -> None:
+    from ventanilla.casework.models import IssuedDocument
+
+    case = _case()
+    url = f"/en/backoffice/treasury/cases/{case.reference}/"
+    approver, _a = _client("treasury", Role.CASEWORKER, Role.APPROVER)
+    caseworker, _c = _client("treasury", Role.CASEWORKER)
+    approver.post(url, {"operation": "action", "action": "start-review"})
+    approver.post(url, {"operation": "action", "action": "approve"})
+    document = IssuedDocument.objects.get()
+    assert document.number in approver.get(url).content.decode()
+
+    refused = caseworker.post(url, {"operation": "revoke", "reason": "Issued by mistake."})
+    assert refused.status_code == 400
+    assert "Only an official with the role “Approver” may do this." in refused.content.decode()
+    no_reason = approver.post(url, {"operation": "revoke", "reason": " "})
+    assert "Give a reason" in no_reason.content.decode()
+
+    approver.post(url, {"operation": "revoke", "reason": "Issued by mistake."})
+    document.refresh_from_db()
+    assert document.revoked_at is not None
+    verify = Client().get(f"/en/verify/{document.number}/").content.decode()
+    assert "This document has been revoked" in verify

@@ -78,10 +78,25 @@ def test_production_mode_starts_with_a_real_key_and_hosts(tmp_path: Path) -> Non
             "VENTANILLA_DATA_DIR": str(tmp_path / "unused"),
             "SECRET_KEY": "k" * 64,
             "ALLOWED_HOSTS": "gov.example",
+            "VENTANILLA_ALLOW_SANDBOX_PAYMENTS": "true",
         }
     )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "unused" / "secret_key").exists()
+
+
+def test_production_mode_refuses_the_payment_sandbox_unless_told(tmp_path: Path) -> None:
+    result = _run(
+        {
+            "VENTANILLA_MODE": "production",
+            "VENTANILLA_DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "k" * 64,
+            "ALLOWED_HOSTS": "gov.example",
+        }
+    )
+    assert result.returncode != 0
+    assert "VENTANILLA_PAYMENT_PROVIDER" in result.stderr
+    assert "VENTANILLA_ALLOW_SANDBOX_PAYMENTS" in result.stderr
 
 
 def test_an_unknown_mode_is_refused(tmp_path: Path) -> None:

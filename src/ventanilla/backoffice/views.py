@@ -21,19 +21,26 @@ from ventanilla.applications.selectors import upload_get_for_reference, upload_l
 from ventanilla.applications.views import upload_response
 from ventanilla.casework import selectors as casework_selectors
 from ventanilla.casework.models import Case
-from ventanilla.casework.services import case_assign, case_note_add, case_transition
+from ventanilla.casework.services import (
+    case_assign,
+    case_note_add,
+    case_transition,
+    document_revoke,
+)
 from ventanilla.casework.transitions import actions_available
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import service_list, transaction_spec_for
 from ventanilla.catalogue.transactions import State, TransactionSpec, answer_text
 from ventanilla.core.errors import (
     CaseTransitionError,
+    DocumentIssueError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
 )
 from ventanilla.core.i18n import localized
 from ventanilla.identity import selectors
+from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
 from ventanilla.identity.permissions import is_official, official_has_mfa
 
@@ -212,12 +219,23 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
             elif operation == "assign":
                 case_assign(case=case, official=official)
                 done = _("The case is assigned to you.")
+            elif operation == "revoke":
+                if Role.APPROVER not in roles:
+                    raise CaseTransitionError(
+                        _("Only an official with the role “%(role)s” may do this.")
+                        % {"role": Role.APPROVER.label}
+                    )
+                document = casework_selectors.document_for_case(case=case)
+                document_revoke(
+                    document=document, actor=official, reason=request.POST.get("reason", "")
+                )
+                done = _("The document is revoked: its verification page now says so.")
             elif operation == "note":
                 case_note_add(case=case, official=official, text=request.POST.get("note", ""))
                 done = _("Your note is saved. Only officials can read it.")
             else:
                 raise ValidationError(_("Choose what to do."), field="operation")
-        except (CaseTransitionError, ValidationError) as exc:
+        except (CaseTransitionError, ValidationError, DocumentIssueError, NotFoundError) as exc:
             error = exc.message
         else:
             messages.success(request, done)
@@ -240,6 +258,8 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
             ],
             "events": casework_selectors.case_events_for_officials(case=case),
             "uploads": upload_list_for_reference(reference=case.reference),
+            "document": casework_selectors.document_for_case_or_none(case=case),
+            "may_revoke": Role.APPROVER in roles,
             "state_labels": {slug: _state_label(s) for slug, s in spec.workflow.states.items()},
             "error": error,
         },

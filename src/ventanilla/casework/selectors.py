@@ -137,3 +137,17 @@ def document_for_applicant(*, applicant: User, case: Case) -> IssuedDocument:
         return IssuedDocument.objects.get(case=case, case__applicant=applicant)
     except IssuedDocument.DoesNotExist:
         raise NotFoundError(_("There is no document for this application.")) from None
+
+
+def document_for_case(*, case: Case) -> IssuedDocument:
+    """The document issued for ``case`` (the caller checked the official's agency)."""
+    try:
+        return IssuedDocument.objects.get(case=case)
+    except IssuedDocument.DoesNotExist:
+        raise NotFoundError(_("There is no document for this application.")) from None
+
+
+def document_for_case_or_none(*, case: Case) -> IssuedDocument | None:
+    return (
+        IssuedDocument.objects.filter(case=case).only("number", "issued_at", "revoked_at").first()
+    )

@@ -307,6 +307,16 @@ VENTANILLA_BENCH_VIEWS = _env_bool("VENTANILLA_BENCH_VIEWS", default=False)
 VENTANILLA_PAYMENT_PROVIDER = (
     os.environ.get("VENTANILLA_PAYMENT_PROVIDER") or "ventanilla.payments.providers.SandboxProvider"
 )
+if (
+    not EMBEDDED
+    and VENTANILLA_PAYMENT_PROVIDER.endswith(".SandboxProvider")
+    and not _env_bool("VENTANILLA_ALLOW_SANDBOX_PAYMENTS", default=False)
+):
+    raise ImproperlyConfigured(
+        "VENTANILLA_MODE=production takes no real money with the sandbox payment provider: "
+        "set VENTANILLA_PAYMENT_PROVIDER to a real provider, or "
+        "VENTANILLA_ALLOW_SANDBOX_PAYMENTS=true for a staging site."
+    )
 
 LOGGING = {
     "version": 1,
