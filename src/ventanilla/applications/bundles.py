@@ -16,14 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ventanilla.applications.answers import answers_errors
 from ventanilla.applications.models import Application, Bundle
-from ventanilla.applications.services import application_fee, application_start, application_submit
+from ventanilla.applications.services import (
+    application_answer,
+    application_fee,
+    application_start,
+    application_submit,
+)
 from ventanilla.catalogue.models import Event, PublicService
 from ventanilla.catalogue.selectors import transaction_spec_for
 from ventanilla.catalogue.transactions import FormPage
 from ventanilla.core.errors import (
-    AnswersInvalidError,
     ApplicationStateError,
     NotFoundError,
     VentanillaError,
@@ -93,19 +96,12 @@ def bundle_answer(
     if bundle.submitted_at is not None:
         raise ApplicationStateError(_("This application has been sent and cannot be changed."))
     fields = {f.name for f in step.page.fields}
-    given = {k: v for k, v in answers.items() if k in fields and v not in (None, "", [])}
     for application in bundle_applications(bundle=bundle):
-        spec = transaction_spec_for(application.definition)
-        own = {f.name for f in spec.fields} & fields
-        if not own:
-            continue
-        merged = {k: v for k, v in application.answers.items() if k not in own}
-        merged.update({k: v for k, v in given.items() if k in own})
-        errors = answers_errors(spec, merged, only=own)
-        if errors:
-            raise AnswersInvalidError(next(iter(errors.values())), errors=errors)
-        application.answers = merged
-        application.save(update_fields=["answers", "updated_at"])
+        own = {f.name for f in transaction_spec_for(application.definition).fields} & fields
+        if own:
+            application_answer(
+                application=application, applicant=applicant, fields=sorted(own), answers=answers
+            )
 
 
 @transaction.atomic
