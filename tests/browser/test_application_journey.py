@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from tests import factories
 from tests.browser.test_journey import _assert_accessible, page  # noqa: F401 - fixture
@@ -65,7 +63,7 @@ def test_a_resident_claims_child_benefit_and_an_official_decides(page: Any) -> N
     official.save()
     page.context.clear_cookies()
     _sign_in(page, official.email)
-    page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_label("Code").fill(factories.totp_code(secret))
     page.get_by_role("button", name="Sign in").click()
 
     page.goto("/en/backoffice/social-security/cases/")
@@ -118,7 +116,7 @@ def test_a_resident_registers_a_business_pays_and_downloads_the_certificate(
     official.save()
     page.context.clear_cookies()
     _sign_in(page, official.email)
-    page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_label("Code").fill(factories.totp_code(secret))
     page.get_by_role("button", name="Sign in").click()
     page.goto("/en/backoffice/business-registry/cases/")
     page.get_by_role("link", name=reference).click()
