@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.utils import translation
 
 from ventanilla.catalogue.services import catalogue_load
+from ventanilla.ledger import tiles
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _real_connect = socket.socket.connect
@@ -66,6 +67,14 @@ def _empty_page_cache() -> Iterator[None]:
     caches["pages"].clear()
     yield
     caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tile_cache() -> Iterator[None]:
+    """Complete ledger tiles are cached per process; each test's tree is a new one."""
+    tiles.cache_clear()
+    yield
+    tiles.cache_clear()
 
 
 @pytest.fixture(autouse=True)

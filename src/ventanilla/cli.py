@@ -1,4 +1,4 @@
-"""The ``ventanilla`` command: up, serve, worker, demo, manage."""
+"""The ``ventanilla`` command: up, serve, worker, demo, services, ledger, manage."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ SETTINGS = "ventanilla.config.settings"
 WSGI_APP = "ventanilla.config.wsgi:application"
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
+LEDGER_POLL_SECONDS = 0.5
 
 
 def _configure(data_dir: str | None) -> None:
@@ -197,6 +198,40 @@ def _deadlines_watch() -> None:
         time.sleep(DEADLINES_EVERY_SECONDS)
 
 
+def _ledger_watch() -> None:
+    """Sign a checkpoint a few seconds after the first entry no checkpoint covers, or as
+    soon as enough entries wait (VENTANILLA_LEDGER_CHECKPOINT_SECONDS / _ENTRIES)."""
+    import logging
+
+    from django.conf import settings
+    from django.db import close_old_connections
+
+    from ventanilla.ledger.services import ledger_checkpoint, ledger_pending
+
+    log = logging.getLogger("ventanilla.ledger")
+    every = settings.VENTANILLA_LEDGER_CHECKPOINT_SECONDS
+    enough = settings.VENTANILLA_LEDGER_CHECKPOINT_ENTRIES
+    waiting_since: float | None = None
+    first = True
+    while True:
+        try:
+            pending = ledger_pending()
+            now = time.monotonic()
+            if pending and waiting_since is None:
+                waiting_since = now
+            due = waiting_since is not None and now - waiting_since >= every
+            if first or pending >= enough or due:
+                checkpoint = ledger_checkpoint()
+                if checkpoint is not None:
+                    log.info("ledger checkpoint signed at size %d", checkpoint.size)
+                waiting_since, first = None, False
+        except Exception:  # keep watching: the next round covers what this one did not
+            log.exception("ledger checkpoint failed")
+        finally:
+            close_old_connections()
+        time.sleep(LEDGER_POLL_SECONDS)
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     _configure(args.data_dir)
     _setup_django()
@@ -205,6 +240,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     threading.Thread(target=_deadlines_watch, name="deadlines", daemon=True).start()
+    threading.Thread(target=_ledger_watch, name="ledger", daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", reload=False, queue_name="*")
     return 0
@@ -238,6 +274,62 @@ def cmd_services_check(args: argparse.Namespace) -> int:
         else:
             print(f"{name}: OK")
     return 1 if failed else 0
+
+
+def cmd_ledger_verify(args: argparse.Namespace) -> int:
+    """Recompute the ledger from its entries; 1 and the first bad entry if anything is off."""
+    _configure(args.data_dir)
+    _setup_django()
+    from ventanilla.ledger.verify import ledger_verify
+
+    report = ledger_verify()
+    if report.ok:
+        print(
+            f"Ledger verified: {report.entries} entries and {report.checkpoints} checkpoints, "
+            "every hash and signature as recorded."
+        )
+        return 0
+    print(f"Ledger verification FAILED: the first bad entry is {report.first_bad_index}.")
+    for _index, problem in report.problems:
+        print(f"  {problem}")
+    return 1
+
+
+def cmd_ledger_checkpoint(args: argparse.Namespace) -> int:
+    _configure(args.data_dir)
+    _setup_django()
+    from ventanilla.ledger.services import ledger_checkpoint
+
+    checkpoint = ledger_checkpoint()
+    print(checkpoint.note if checkpoint else "No new entries: the latest checkpoint stands.")
+    return 0
+
+
+def cmd_ledger_audit(args: argparse.Namespace) -> int:
+    """Audit a ledger from its public endpoints only; 1 if the log broke a promise."""
+    from ventanilla.ledger.audit import AuditFailedError, http_fetch, ledger_audit
+
+    state = Path(args.state).expanduser()
+    try:
+        result = ledger_audit(
+            fetch=http_fetch(args.url),
+            state_file=state,
+            samples=args.samples,
+            trusted_key=args.key or "",
+        )
+    except (AuditFailedError, ValueError) as error:
+        print(f"Audit FAILED: {error}")
+        return 1
+    since = (
+        "first audit: checkpoint remembered"
+        if result.previous_size is None
+        else f"consistent with the {result.previous_size} entries seen last time"
+    )
+    print(
+        f"Audit passed: {result.size} entries, signature valid, {since}; "
+        f"{len(result.checked_entries)} random entries proven included. State: {state}"
+    )
+    return 0
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -307,6 +399,33 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE")
     data_dir_option(check)
     check.set_defaults(handler=cmd_services_check)
+
+    ledger = sub.add_parser("ledger", help="check the transparency ledger")
+    ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True)
+    verify = ledger_sub.add_parser(
+        "verify", help="recompute the whole ledger from its entries and check every checkpoint"
+    )
+    data_dir_option(verify)
+    verify.set_defaults(handler=cmd_ledger_verify)
+    checkpoint = ledger_sub.add_parser(
+        "checkpoint", help="sign a checkpoint now (the worker does it every few seconds)"
+    )
+    data_dir_option(checkpoint)
+    checkpoint.set_defaults(handler=cmd_ledger_checkpoint)
+    audit = ledger_sub.add_parser(
+        "audit", help="audit a ledger from its public endpoints (no database needed)"
+    )
+    audit.add_argument("url", help="the site's address, e.g. https://ventanilla.gov.example")
+    audit.add_argument(
+        "--state",
+        default="ventanilla-audit.json",
+        help="where the checkpoint seen last time is kept (default: ./ventanilla-audit.json)",
+    )
+    audit.add_argument(
+        "--samples", type=int, default=10, help="random entries to prove included (default 10)"
+    )
+    audit.add_argument("--key", help="the verifier key you trust (default: the one seen first)")
+    audit.set_defaults(handler=cmd_ledger_audit)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     data_dir_option(manage)

@@ -12,6 +12,7 @@ from tests.browser.test_journey import _assert_accessible, page  # noqa: F401 - 
 from ventanilla.casework.models import IssuedDocument
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency
+from ventanilla.ledger.services import ledger_checkpoint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -131,9 +132,16 @@ def test_a_resident_registers_a_business_pays_and_downloads_the_certificate(
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
 
+    ledger_checkpoint()  # what the worker does within seconds
     page.goto(f"/en/verify/{IssuedDocument.objects.get().number}/")
     assert page.get_by_text("This document is genuine").is_visible()
     _assert_accessible(page, "verify")
+    page.get_by_role("link", name="See the ledger entry and its proof").click()
+    assert page.get_by_text("This entry is proven to be in the ledger's signed state").is_visible()
+    _assert_accessible(page, "ledger-entry")
+    page.goto("/en/my/ledger/")
+    assert page.get_by_role("cell", name="An approved case issued a document").count() == 1
+    _assert_accessible(page, "my-ledger")
 
 
 def test_a_resident_applies_for_two_services_of_a_life_event_together(

@@ -121,6 +121,8 @@ def test_the_search_box_works_without_javascript(live_server: Any) -> None:
         "/es/accounts/signup/",
         "/en/no-such-page/",
         "/es/status/",
+        "/en/transparency/",
+        "/es/transparency/",
     ],
 )
 def test_every_other_public_page_passes_axe(page: Any, path: str) -> None:

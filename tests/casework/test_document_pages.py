@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from tests import factories
 from tests.casework.test_documents import approved_case
 from ventanilla.casework.models import IssuedDocument
 from ventanilla.casework.services import document_issue, document_revoke
+from ventanilla.ledger.models import Entry
+from ventanilla.ledger.services import ledger_checkpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +36,9 @@ def _upload(content: bytes, name: str = "document.pdf") -> dict[str, SimpleUploa
 def test_a_genuine_document_says_who_issued_it_when_and_to_whom_masked(
     document: IssuedDocument, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    with django_assert_max_num_queries(2):
+    ledger_checkpoint()
+    # The document, then the ledger: its entry, the latest checkpoint, one tile.
+    with django_assert_max_num_queries(4):
         response = Client().get(_url(document))
 
     html = response.content.decode()
@@ -45,6 +51,47 @@ def test_a_genuine_document_says_who_issued_it_when_and_to_whom_masked(
     assert "Núñez" not in html
     assert 'enctype="multipart/form-data"' in html
     assert "csrfmiddlewaretoken" in html
+    assert (
+        f"The document's fingerprint was written into the transparency ledger when it was "
+        f"issued (entry {document.ledger_index}), and that entry is proven to be in the "
+        "ledger's signed state of"
+    ) in html
+    assert f'href="/en/transparency/entries/{document.ledger_index}/"' in html
+
+
+def test_the_ledger_entry_of_a_document_holds_its_fingerprint_and_no_personal_data(
+    document: IssuedDocument,
+) -> None:
+    entry = Entry.objects.get(leaf_index=document.ledger_index)
+    record = json.loads(entry.data)
+    assert record["type"] == "documents.document.issued"
+    assert record["body"]["document_sha256"] == document.sha256
+    assert document.holder_name not in entry.data
+    assert document.number not in entry.data
+    assert document.case.applicant.national_id not in entry.data
+
+
+def test_a_document_not_yet_under_a_checkpoint_says_it_soon_will_be(
+    document: IssuedDocument,
+) -> None:
+    html = Client().get(_url(document)).content.decode()
+    assert "This document is genuine" in html
+    assert "The ledger signs it into its public state within a few seconds." in html
+
+
+def test_a_document_whose_record_was_changed_is_not_confirmed(document: IssuedDocument) -> None:
+    """Someone with database access swaps in the fingerprint of a forged PDF: the ledger
+    still holds the original, so the page refuses to confirm either."""
+    ledger_checkpoint()
+    forged = hashlib.sha256(b"%PDF-1.4 forged").hexdigest()
+    IssuedDocument.objects.filter(pk=document.pk).update(sha256=forged)
+
+    response = Client().post(_url(document), _upload(b"%PDF-1.4 forged"))
+    html = response.content.decode()
+
+    assert "We cannot confirm this document" in html
+    assert "This document is genuine" not in html
+    assert "This file is exactly the document we issued." not in html
 
 
 def test_a_revoked_document_says_so_and_offers_no_check(document: IssuedDocument) -> None:

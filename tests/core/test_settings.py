@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import sqlite3
 import subprocess
@@ -44,12 +45,34 @@ def test_embedded_mode_makes_its_data_dir_and_keeps_one_secret_key(tmp_path: Pat
     assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
+def test_embedded_mode_makes_the_ledger_keys_once_and_keeps_them_private(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.VENTANILLA_LEDGER_SIGNING_KEY, s.VENTANILLA_PSEUDONYM_KEY)"
+    )
+    first = _run({"VENTANILLA_DATA_DIR": str(tmp_path)}, code)
+    second = _run({"VENTANILLA_DATA_DIR": str(tmp_path)}, code)
+    assert first.returncode == 0, first.stderr
+    signing, pseudonym = first.stdout.split()
+    assert len(base64.b64decode(signing)) == 32
+    assert len(pseudonym) >= 32
+    assert second.stdout == first.stdout
+    for name in ("ledger_signing_key", "pseudonym_key"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+
+
 def test_embedded_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     code = "import django; django.setup(); from django.db import connection; connection.ensure_connection()"
     result = _run({"VENTANILLA_DATA_DIR": str(tmp_path)}, code)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / "ventanilla.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+LEDGER_KEYS = {
+    "VENTANILLA_LEDGER_SIGNING_KEY": base64.b64encode(b"s" * 32).decode(),
+    "VENTANILLA_PSEUDONYM_KEY": "p" * 40,
+}
 
 
 @pytest.mark.parametrize(
@@ -61,6 +84,27 @@ def test_embedded_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
             "VENTANILLA_MODE=production needs SECRET_KEY",
         ),
         ({"SECRET_KEY": "k" * 64}, "VENTANILLA_MODE=production needs ALLOWED_HOSTS"),
+        (
+            {"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "gov.example"},
+            "VENTANILLA_LEDGER_SIGNING_KEY must be an Ed25519 private key",
+        ),
+        (
+            {
+                "SECRET_KEY": "k" * 64,
+                "ALLOWED_HOSTS": "gov.example",
+                "VENTANILLA_LEDGER_SIGNING_KEY": base64.b64encode(b"s" * 31).decode(),
+            },
+            "VENTANILLA_LEDGER_SIGNING_KEY must be an Ed25519 private key",
+        ),
+        (
+            {
+                "SECRET_KEY": "k" * 64,
+                "ALLOWED_HOSTS": "gov.example",
+                "VENTANILLA_LEDGER_SIGNING_KEY": LEDGER_KEYS["VENTANILLA_LEDGER_SIGNING_KEY"],
+                "VENTANILLA_PSEUDONYM_KEY": "short",
+            },
+            "VENTANILLA_PSEUDONYM_KEY must be a random value of at least 32 characters",
+        ),
     ],
 )
 def test_production_mode_refuses_unsafe_settings_and_names_the_variable(
@@ -78,6 +122,7 @@ def test_production_mode_starts_with_a_real_key_and_hosts(tmp_path: Path) -> Non
             "VENTANILLA_DATA_DIR": str(tmp_path / "unused"),
             "SECRET_KEY": "k" * 64,
             "ALLOWED_HOSTS": "gov.example",
+            **LEDGER_KEYS,
             "VENTANILLA_ALLOW_SANDBOX_PAYMENTS": "true",
         }
     )
@@ -92,6 +137,7 @@ def test_production_mode_refuses_the_payment_sandbox_unless_told(tmp_path: Path)
             "VENTANILLA_DATA_DIR": str(tmp_path),
             "SECRET_KEY": "k" * 64,
             "ALLOWED_HOSTS": "gov.example",
+            **LEDGER_KEYS,
         }
     )
     assert result.returncode != 0

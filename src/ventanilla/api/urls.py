@@ -10,6 +10,7 @@ from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
     EligibilityError,
+    LedgerProofError,
     NotFoundError,
     PaymentDeclinedError,
     PaymentDuplicateError,
@@ -17,13 +18,15 @@ from ventanilla.core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from ventanilla.ledger.api import router as ledger_router
 
 api = NinjaAPI(
     title="Ventanilla API",
     version="1",
     description=(
         "The single window's public API: agencies, life and business events and public "
-        "services of the catalogue. Texts come in every language the portal ships."
+        "services of the catalogue, applications, and the transparency ledger's proofs. "
+        "Texts come in every language the portal ships."
     ),
     urls_namespace="api-v1",
     # The portal's /<lang>/developers/ page is the human reference: the interactive docs
@@ -33,6 +36,13 @@ api = NinjaAPI(
 )
 api.add_router("/", catalogue_router)
 api.add_router("/", applications_router)
+api.add_router("/", ledger_router)
+
+
+@api.exception_handler(LedgerProofError)
+def outside_the_tree(request, exc: LedgerProofError):  # type: ignore[no-untyped-def]
+    """400, as RFC 9162's endpoints answer a proof asked for outside the tree."""
+    return api.create_response(request, {"detail": exc.message}, status=400)
 
 
 @api.exception_handler(NotFoundError)

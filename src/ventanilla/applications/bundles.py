@@ -142,6 +142,7 @@ class BundleTimelineEntry:
     detail: str
     service: str
     agency: str
+    ledger_index: int | None = None
 
 
 def bundle_timeline(*, bundle: Bundle) -> list[BundleTimelineEntry]:
@@ -160,6 +161,7 @@ def bundle_timeline(*, bundle: Bundle) -> list[BundleTimelineEntry]:
                 detail=entry.detail,
                 service=application.service.local_name,
                 agency=application.service.competent_agency.local_name,
+                ledger_index=entry.ledger_index,
             )
             for entry in application_timeline(application=application, case=case)
         )

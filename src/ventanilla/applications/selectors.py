@@ -100,6 +100,7 @@ class TimelineEntry:
     at: dt.datetime
     title: str
     detail: str
+    ledger_index: int | None = None
 
 
 def application_timeline(*, application: Application, case: Case) -> list[TimelineEntry]:
@@ -125,7 +126,11 @@ def application_timeline(*, application: Application, case: Case) -> list[Timeli
             }
         else:
             title = label
-        entries.append(TimelineEntry(at=event.at, title=title, detail=event.reason))
+        entries.append(
+            TimelineEntry(
+                at=event.at, title=title, detail=event.reason, ledger_index=event.ledger_index
+            )
+        )
     return entries
 
 

@@ -88,6 +88,11 @@ class CaseEvent(models.Model):
     private = models.BooleanField(
         default=False, help_text=_("Officials only: never shown to the resident.")
     )
+    ledger_index = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("The transparency ledger entry that records this event."),
+    )
 
     class Meta:
         ordering = ("at", "id")
@@ -121,6 +126,11 @@ class IssuedDocument(TimeStampedModel):
     )
     revoked_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When it stopped being valid; empty while valid.")
+    )
+    ledger_index = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("The transparency ledger entry that records the document's SHA-256."),
     )
 
     def __str__(self) -> str:

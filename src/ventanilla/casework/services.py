@@ -28,6 +28,8 @@ from ventanilla.core.errors import (
 )
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import Agency, User
+from ventanilla.ledger.pseudonyms import official_reference, subject_reference, text_digest
+from ventanilla.ledger.services import ledger_append
 from ventanilla.notifications.enums import Kind
 from ventanilla.notifications.services import notification_send
 from ventanilla.payments.tasks import refund_for_reference
@@ -47,6 +49,75 @@ def _deadline(
     if days is None:
         return None
     return (calendar or working_calendar()).add_working_days(since, days)
+
+
+# What each kind of case event is recorded as in the transparency ledger.
+LEDGER_TYPES = {
+    EventKind.OPENED: "casework.case.opened",
+    EventKind.TRANSITIONED: "casework.case.transitioned",
+    EventKind.RESIDENT_ANSWERED: "casework.case.resident_answered",
+    EventKind.ASSIGNED: "casework.case.assigned",
+    EventKind.NOTE: "casework.case.note_added",
+    EventKind.DEADLINE_MISSED: "casework.case.deadline_missed",
+    EventKind.DOCUMENT_ISSUED: "documents.document.issued",
+    EventKind.DOCUMENT_REVOKED: "documents.document.revoked",
+}
+
+
+def _actor_reference(case: Case, actor: User | None) -> str:
+    if actor is None:
+        return "system"
+    if actor.pk == case.applicant_id:
+        return "applicant"
+    return official_reference(user_id=actor.pk)
+
+
+def _event(
+    case: Case,
+    *,
+    kind: EventKind,
+    at: dt.datetime,
+    actor: User | None = None,
+    action: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    private: bool = False,
+    record: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Record what happened to ``case``: its event, and the ledger entry that makes it
+    tamper-evident. The entry carries pseudonyms and a keyed digest of the reason, never
+    a name, an id number or the text itself."""
+    national_id = case.applicant.national_id or f"account:{case.applicant_id}"
+    body: dict[str, Any] = {
+        "service": case.service.slug,
+        "actor": _actor_reference(case, actor),
+        **({"action": action} if action else {}),
+        **({"from": from_state} if from_state else {}),
+        **({"to": to_state} if to_state else {}),
+        **({"reason_digest": text_digest(reason)} if reason else {}),
+        **(record or {}),
+    }
+    entry = ledger_append(
+        kind=LEDGER_TYPES[kind],
+        agency=case.agency.slug,
+        subject=subject_reference(national_id=national_id),
+        case_reference=case.reference,
+        at=at,
+        body=body,
+    )
+    return CaseEvent.objects.create(
+        case=case,
+        at=at,
+        kind=kind,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        private=private,
+        ledger_index=entry.leaf_index,
+    )
 
 
 @transaction.atomic
@@ -76,7 +147,7 @@ def case_open(
         state=state.slug,
         deadline=_deadline(state, since=timezone.localdate(now), calendar=calendar),
     )
-    CaseEvent.objects.create(case=case, at=now, kind=EventKind.OPENED, to_state=state.slug)
+    _event(case, kind=EventKind.OPENED, at=now, to_state=state.slug)
     return case
 
 
@@ -118,15 +189,16 @@ def case_transition(
         case.closed_at = now
         case.decision_reason = reason.strip()
     case.save()
-    CaseEvent.objects.create(
-        case=case,
-        at=now,
+    _event(
+        case,
         kind=EventKind.TRANSITIONED,
+        at=now,
         actor=actor,
         action=taken.slug,
         from_state=source.slug,
         to_state=target.slug,
         reason=reason.strip(),
+        record={"outcome": case.outcome} if target.final else None,
     )
     spec = transaction_spec_for(case.definition)
     if target.outcome == Outcome.APPROVED and spec.document:
@@ -186,10 +258,10 @@ def case_resident_answer(*, case: Case, resident: User, message: str) -> Case:
     now = timezone.now()
     _move(case, waiting, back_to, today=timezone.localdate(now))
     case.save()
-    CaseEvent.objects.create(
-        case=case,
-        at=now,
+    _event(
+        case,
         kind=EventKind.RESIDENT_ANSWERED,
+        at=now,
         actor=resident,
         from_state=waiting.slug,
         to_state=back_to.slug,
@@ -206,20 +278,20 @@ def case_assign(*, case: Case, official: User) -> Case:
         raise CaseTransitionError(_("This case is closed: nothing more can be done to it."))
     case.assigned_to = official
     case.save(update_fields=["assigned_to", "updated_at"])
-    CaseEvent.objects.create(
-        case=case, at=timezone.now(), kind=EventKind.ASSIGNED, actor=official, private=True
-    )
+    _event(case, kind=EventKind.ASSIGNED, at=timezone.now(), actor=official, private=True)
     return case
 
 
+@transaction.atomic
 def case_note_add(*, case: Case, official: User, text: str) -> CaseEvent:
-    """A note for the agency's officials only: the resident never sees it."""
+    """A note for the agency's officials only: the resident never sees it (the ledger
+    records that it was written, and a keyed digest of it, not its text)."""
     if not text.strip():
         raise ValidationError(_("Write the note."), field="note")
-    return CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
+    return _event(
+        case,
         kind=EventKind.NOTE,
+        at=timezone.now(),
         actor=official,
         reason=text.strip(),
         private=True,
@@ -277,17 +349,24 @@ def document_issue(*, case: Case) -> IssuedDocument:
             language=language,
             body=localized(spec.document.get("body")),
         )
-    document = IssuedDocument.objects.create(
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    event = _event(
+        case,
+        kind=EventKind.DOCUMENT_ISSUED,
+        at=issued_at,
+        reason=number,
+        record={"document_sha256": sha256},
+    )
+    return IssuedDocument.objects.create(
         case=case,
         number=number,
         title=spec.document["title"],
         holder_name=holder_name,
         issued_at=issued_at,
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        sha256=sha256,
         pdf=pdf,
+        ledger_index=event.ledger_index,
     )
-    CaseEvent.objects.create(case=case, at=issued_at, kind=EventKind.DOCUMENT_ISSUED, reason=number)
-    return document
 
 
 @transaction.atomic
@@ -306,12 +385,13 @@ def document_revoke(*, document: IssuedDocument, actor: User, reason: str) -> Is
     now = timezone.now()
     document.revoked_at = now
     document.save(update_fields=["revoked_at", "updated_at"])
-    CaseEvent.objects.create(
-        case_id=document.case_id,
-        at=now,
+    _event(
+        Case.objects.select_related("agency", "service", "applicant").get(pk=document.case_id),
         kind=EventKind.DOCUMENT_REVOKED,
+        at=now,
         actor=actor,
         reason=reason.strip(),
+        record={"document_sha256": document.sha256},
     )
     return document
 
@@ -343,10 +423,10 @@ def _deadline_missed_record(case: Case) -> bool:
     if case.events.filter(kind=EventKind.DEADLINE_MISSED, reason=deadline).exists():
         return False
     state = transaction_spec_for(case.definition).workflow.states[case.state]
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
+    _event(
+        case,
         kind=EventKind.DEADLINE_MISSED,
+        at=timezone.now(),
         to_state=case.state,
         reason=deadline,
     )

@@ -15,6 +15,7 @@ from ventanilla.casework.documents import holder_name_masked
 from ventanilla.core.errors import NotFoundError
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import User
+from ventanilla.ledger.selectors import EntryEvidence, entry_evidence
 
 MAX_CHECK_BYTES = 5 * 1024 * 1024
 
@@ -52,11 +53,18 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             status = 400
         else:
             unchanged = selectors.document_verify(number=document.number, pdf_bytes=content)
+    evidence = (
+        entry_evidence(leaf_index=document.ledger_index)
+        if document.ledger_index is not None
+        else None
+    )
     return render(
         request,
         "documents/verify.html",
         {
             "document": document,
+            "evidence": evidence,
+            "ledger_state": _ledger_state(document.sha256, evidence),
             "title": localized(document.title),
             "agency": document.case.agency.local_name,
             "holder": holder_name_masked(document.holder_name),
@@ -66,6 +74,20 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _ledger_state(sha256: str, evidence: EntryEvidence | None) -> str:
+    """What the public ledger says of the document: "proven" (its fingerprint is in the
+    signed tree), "pending" (recorded, signed within seconds), "mismatch" (the ledger holds
+    another fingerprint or its entry fails its proof: someone changed the record), or
+    "none" (issued before the ledger existed)."""
+    if evidence is None:
+        return "none"
+    if evidence.record.get("body", {}).get("document_sha256") != sha256:
+        return "mismatch"
+    if evidence.checkpoint is None:
+        return "pending"
+    return "proven" if evidence.proven else "mismatch"
 
 
 @login_required

@@ -1,14 +1,18 @@
 """Ventanilla's settings: one module, read from the environment (12-factor).
 
 ``VENTANILLA_MODE=embedded`` (the default) needs nothing: it keeps a SQLite file (WAL mode)
-and a generated secret key in ``VENTANILLA_DATA_DIR``. ``VENTANILLA_MODE=production``
-refuses to start without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+and generated secrets (the secret key, the ledger's signing and pseudonym keys) in
+``VENTANILLA_DATA_DIR``. ``VENTANILLA_MODE=production`` refuses to start without a real
+``SECRET_KEY``, ``ALLOWED_HOSTS``, ``VENTANILLA_LEDGER_SIGNING_KEY`` and
+``VENTANILLA_PSEUDONYM_KEY``.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,31 +45,41 @@ def _env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
-def _persistent_secret_key(data_dir: Path) -> str:
-    """Read the embedded secret key, creating it (mode 0600) on first start.
+def _persistent_secret(path: Path, *, make: Callable[[], str], check: Callable[[str], bool]) -> str:
+    """Read an embedded secret from ``path``, creating it (mode 0600) on first start.
 
     Several processes (web workers, the task worker) may start at once: the file is
-    created exclusively and whoever loses the race reads the winner's key.
+    created exclusively and whoever loses the race reads the winner's value.
     """
-    path = data_dir / "secret_key"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        key = path.read_text().strip()
-        if len(key) < 50:
+        value = path.read_text().strip()
+        if not check(value):
             raise ImproperlyConfigured(
-                f"{path} holds no usable secret key; delete it to have a new one made."
+                f"{path} holds no usable secret; delete it to have a new one made."
             ) from None
-        return key
-    key = secrets.token_urlsafe(64)
+        return value
+    value = make()
     with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+        handle.write(value)
+    return value
+
+
+def _is_ed25519_seed(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == 32
+    except ValueError:
+        return False
 
 
 if EMBEDDED:
     (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
-    SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret_key(DATA_DIR)
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret(
+        DATA_DIR / "secret_key",
+        make=lambda: secrets.token_urlsafe(64),
+        check=lambda value: len(value) >= 50,
+    )
     ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -97,6 +111,7 @@ INSTALLED_APPS = [
     "ventanilla.identity",
     "ventanilla.registries",
     "ventanilla.catalogue",
+    "ventanilla.ledger",
     "ventanilla.payments",
     "ventanilla.casework",
     "ventanilla.applications",
@@ -253,6 +268,51 @@ VENTANILLA_PUBLIC_URL = os.environ.get("VENTANILLA_PUBLIC_URL", "http://127.0.0.
 
 # Application references read DL-2026-000123 ("DL" for Demoland).
 VENTANILLA_REFERENCE_PREFIX = os.environ.get("VENTANILLA_REFERENCE_PREFIX", "DL")
+
+# The transparency ledger (ledger/): the Ed25519 key that signs its checkpoints, and the
+# HMAC key of the pseudonyms it records people under (never their national id). Embedded
+# mode makes both on first start; production reads them from the environment. Losing the
+# signing key means starting a new log; losing the pseudonym key means residents can no
+# longer find their earlier entries. Back both up with the database.
+if EMBEDDED:
+    VENTANILLA_LEDGER_SIGNING_KEY = os.environ.get(
+        "VENTANILLA_LEDGER_SIGNING_KEY"
+    ) or _persistent_secret(
+        DATA_DIR / "ledger_signing_key",
+        make=lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+        check=_is_ed25519_seed,
+    )
+    VENTANILLA_PSEUDONYM_KEY = os.environ.get("VENTANILLA_PSEUDONYM_KEY") or _persistent_secret(
+        DATA_DIR / "pseudonym_key",
+        make=lambda: secrets.token_urlsafe(48),
+        check=lambda value: len(value) >= 32,
+    )
+else:
+    VENTANILLA_LEDGER_SIGNING_KEY = os.environ.get("VENTANILLA_LEDGER_SIGNING_KEY", "")
+    VENTANILLA_PSEUDONYM_KEY = os.environ.get("VENTANILLA_PSEUDONYM_KEY", "")
+if not _is_ed25519_seed(VENTANILLA_LEDGER_SIGNING_KEY):
+    raise ImproperlyConfigured(
+        "VENTANILLA_LEDGER_SIGNING_KEY must be an Ed25519 private key: 32 random bytes in "
+        "base64 (for example from `python -c 'import base64, secrets; "
+        "print(base64.b64encode(secrets.token_bytes(32)).decode())'`)."
+    )
+if len(VENTANILLA_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfigured(
+        "VENTANILLA_PSEUDONYM_KEY must be a random value of at least 32 characters (for "
+        "example from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+    )
+# The log's name in its checkpoints, by convention the address it is published at.
+VENTANILLA_LEDGER_ORIGIN = os.environ.get("VENTANILLA_LEDGER_ORIGIN") or (
+    VENTANILLA_PUBLIC_URL.split("://", 1)[-1] + "/ledger"
+)
+# The worker signs a new checkpoint this many seconds after the first entry it does not
+# cover, or as soon as that many entries wait, whichever comes first.
+VENTANILLA_LEDGER_CHECKPOINT_SECONDS = float(
+    os.environ.get("VENTANILLA_LEDGER_CHECKPOINT_SECONDS", "5")
+)
+VENTANILLA_LEDGER_CHECKPOINT_ENTRIES = int(
+    os.environ.get("VENTANILLA_LEDGER_CHECKPOINT_ENTRIES", "1000")
+)
 
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["ventanilla.formats"]

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("ventanilla.applications.urls")),
     path("admin/", admin.site.urls),
     path("", include("ventanilla.casework.urls")),
+    path("", include("ventanilla.ledger.urls")),
     path("", include("ventanilla.portal.urls")),
 )
 

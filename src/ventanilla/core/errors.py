@@ -97,3 +97,11 @@ class DocumentIssueError(VentanillaError):
 
 class PaymentRequiredError(ValidationError):
     """An application of a service with a fee, sent before its fee is paid."""
+
+
+class LedgerRecordTypeError(VentanillaError):
+    """A ledger entry of a type nobody registered, or one appended outside a transaction."""
+
+
+class LedgerProofError(ValidationError):
+    """A proof or range asked for outside the tree (the public endpoints answer 400)."""

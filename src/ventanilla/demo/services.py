@@ -30,6 +30,7 @@ from ventanilla.core.errors import ValidationError
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
 from ventanilla.identity.services import official_add, resident_link_person
+from ventanilla.ledger.services import ledger_checkpoint
 from ventanilla.registries.models import Person
 
 SEED = 2026
@@ -356,6 +357,7 @@ def demo_load(
     created = residents_generate(count=residents, progress=progress)
     demo_accounts_create()
     demo_applications_create()
+    ledger_checkpoint()  # the demo's cases are in the ledger: sign them at once
     return DemoReport(
         agencies=catalogue.agencies,
         services=catalogue.services,

@@ -1,0 +1,180 @@
+"""Every write to the ledger: appending an entry (inside the transaction of the change it
+records) and signing a checkpoint over everything appended so far (the worker's job)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from functools import cache
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from ventanilla.core.errors import LedgerRecordTypeError
+from ventanilla.ledger import merkle, note, tiles
+from ventanilla.ledger.models import Checkpoint, Entry, LogHead
+from ventanilla.ledger.records import record_type_check
+
+APPENDED = "appended"  # LogHead rows: entries appended, and entries under a checkpoint
+INTEGRATED = "integrated"
+MAX_PER_CHECKPOINT = 1_000_000  # leaves read into memory per checkpoint
+
+
+@cache
+def _signing_key(seed: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed))
+
+
+def signing_key() -> Ed25519PrivateKey:
+    return _signing_key(settings.VENTANILLA_LEDGER_SIGNING_KEY)
+
+
+def verifier_key() -> str:
+    """The public key that checks this deployment's checkpoints, as verifiers write it."""
+    public = note.public_bytes(signing_key().public_key())
+    return note.verifier_key(settings.VENTANILLA_LEDGER_ORIGIN, public)
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys, no spaces and UTF-8 text: for the strings, integers, booleans
+    and nulls the ledger allows, the same bytes as RFC 8785 (JCS), so anyone can rehash."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _check_body(value: Any, path: str = "body") -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise LedgerRecordTypeError(f"{path}: keys must be strings")
+            _check_body(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for position, item in enumerate(value):
+            _check_body(item, f"{path}[{position}]")
+    elif value is not None and not isinstance(value, str | int | bool):
+        raise LedgerRecordTypeError(
+            f"{path}: only strings, integers, booleans and null go into the ledger, "
+            f"not {type(value).__name__}"
+        )
+
+
+def time_text(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _head_next(name: str, *, by: int) -> int:
+    """Add ``by`` to the LogHead ``name`` and return its new size; the row stays locked
+    until the calling transaction ends."""
+    table = connection.ops.quote_name(LogHead._meta.db_table)
+    sql = f"UPDATE {table} SET size = size + %s WHERE name = %s RETURNING size"  # noqa: S608 - the table name is ours
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [by, name])
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    try:
+        with transaction.atomic():
+            LogHead.objects.create(name=name, size=by)
+    except IntegrityError:  # another process made the row first
+        return _head_next(name, by=by)
+    return by
+
+
+def ledger_append(
+    *,
+    kind: str,
+    body: dict[str, Any],
+    agency: str = "",
+    subject: str = "",
+    case_reference: str = "",
+    at: dt.datetime | None = None,
+) -> Entry:
+    """Append one entry and return it (with its ``leaf_index``).
+
+    Call it inside the transaction of the change it records: both commit or neither does.
+    ``subject`` is a pseudonym (``pseudonyms.subject_reference``), never a national id,
+    and ``body`` holds no personal data: reasons and notes go in as keyed digests.
+    """
+    record_type_check(kind)
+    if not connection.in_atomic_block:
+        raise LedgerRecordTypeError(
+            "A ledger entry is appended inside the transaction of the change it records."
+        )
+    _check_body(body)
+    index = _head_next(APPENDED, by=1) - 1
+    at = at or timezone.now()
+    data = canonical_json(
+        {
+            "index": index,
+            "type": kind,
+            "time": time_text(at),
+            "agency": agency,
+            "subject": subject,
+            "case": case_reference,
+            "body": body,
+        }
+    )
+    return Entry.objects.create(
+        leaf_index=index,
+        kind=kind,
+        at=at,
+        agency=agency,
+        subject=subject,
+        case_reference=case_reference,
+        data=data,
+        leaf_hash=merkle.leaf_hash(data.encode()),
+    )
+
+
+def _leaves_after(size: int) -> list[bytes]:
+    table = connection.ops.quote_name(Entry._meta.db_table)
+    sql = (
+        f"SELECT leaf_index, leaf_hash FROM {table} WHERE leaf_index >= %s "  # noqa: S608 - ours
+        "ORDER BY leaf_index LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [size, MAX_PER_CHECKPOINT])
+        rows = cursor.fetchall()
+    leaves = []
+    for expected, (index, leaf) in enumerate(rows, start=size):
+        if index != expected:
+            raise LedgerRecordTypeError(
+                f"Ledger entry {expected} is missing: run `ventanilla ledger verify`."
+            )
+        leaves.append(bytes(leaf))
+    return leaves
+
+
+def ledger_checkpoint(*, now: dt.datetime | None = None) -> Checkpoint | None:
+    """Add the entries appended since the last checkpoint to the tree and sign its new head.
+
+    Returns the new checkpoint, or None when no entry is waiting (the first call signs the
+    empty tree, so that there is always a checkpoint to publish). Entries, tiles and
+    checkpoint commit together; a crash in between loses nothing, since the next call
+    covers whatever the last one did not.
+    """
+    with transaction.atomic():
+        size = _head_next(INTEGRATED, by=0)  # locks out other checkpointers
+        leaves = _leaves_after(size)
+        if not leaves and Checkpoint.objects.filter(size=size).exists():
+            return None
+        new_size = tiles.integrate(size=size, leaves=leaves)
+        root = merkle.root(tiles.TileStore(use_cache=False).node, new_size)
+        at = (now or timezone.now()).replace(microsecond=0)
+        body = note.Checkpoint(
+            origin=settings.VENTANILLA_LEDGER_ORIGIN, size=new_size, root_hash=root, timestamp=at
+        )
+        signed = note.sign(body.text(), name=body.origin, key=signing_key())
+        checkpoint = Checkpoint.objects.create(size=new_size, root_hash=root, at=at, note=signed)
+        if new_size != size:
+            _head_next(INTEGRATED, by=new_size - size)
+    return checkpoint
+
+
+def ledger_pending() -> int:
+    """How many appended entries no checkpoint covers yet."""
+    heads = dict(LogHead.objects.values_list("name", "size"))
+    return heads.get(APPENDED, 0) - heads.get(INTEGRATED, 0)
