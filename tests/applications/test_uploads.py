@@ -37,14 +37,7 @@ UPLOADS = """  uploads:
 
 
 @pytest.fixture
-def service(catalogue_dir: Path, settings, tmp_path: Path) -> PublicService:  # type: ignore[no-untyped-def]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "uploads")},
-        },
-    }
+def service(catalogue_dir: Path, uploads_dir: Path) -> PublicService:
     path = catalogue_dir / "services" / "child-benefit.yaml"
     path.write_text(path.read_text().replace("  workflow:\n", UPLOADS + "  workflow:\n", 1))
     catalogue_load(directory=catalogue_dir)

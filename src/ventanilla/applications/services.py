@@ -32,6 +32,7 @@ from ventanilla.core.errors import (
     NotFoundError,
     PaymentRequiredError,
     RuleEvaluationError,
+    UploadRefusedError,
     ValidationError,
 )
 from ventanilla.core.i18n import localized
@@ -130,8 +131,9 @@ def application_upload(
     """Attach ``file`` as the application's ``slug`` evidence, replacing an earlier one.
 
     The type is read from the file's first bytes and the size checked against the
-    service's limits; a refused file changes nothing. The file is stored under a random
-    name in the private "uploads" storage, never where the web serves files.
+    service's limits; a refused file (``UploadRefusedError``) or a ``slug`` the service
+    does not ask for (``ValidationError``) changes nothing. The file is stored under a
+    random name in the private "uploads" storage, never where the web serves files.
     """
     application = _get_for_applicant(application.pk, applicant)
     if application.status != ApplicationStatus.DRAFT:
@@ -142,9 +144,11 @@ def application_upload(
         raise ValidationError(_("This form asks for no such file."), field=slug)
     label = localized(upload.label)
     if not file.size:
-        raise ValidationError(_("“%(label)s”: the file is empty.") % {"label": label}, field=slug)
+        raise UploadRefusedError(
+            _("“%(label)s”: the file is empty.") % {"label": label}, field=slug
+        )
     if file.size > upload.max_bytes:
-        raise ValidationError(
+        raise UploadRefusedError(
             _("“%(label)s” must be smaller than %(size)s.")
             % {"label": label, "size": filesizeformat(upload.max_bytes)},
             field=slug,
@@ -152,7 +156,7 @@ def application_upload(
     file.seek(0)
     content_type = upload_content_type(file.read(16))
     if content_type not in upload.types:
-        raise ValidationError(
+        raise UploadRefusedError(
             _("“%(label)s” must be a %(types)s file.")
             % {"label": label, "types": _(" or ").join(TYPE_NAMES[t] for t in upload.types)},
             field=slug,
