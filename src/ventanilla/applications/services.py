@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from ventanilla.applications.answers import answers_errors, rule_data
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.models import Application, Upload
+from ventanilla.applications.models import Application, Upload, uploads_storage
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
 from ventanilla.catalogue.models import PublicService
@@ -184,9 +184,18 @@ def application_upload(
     except Exception:
         stored.file.delete(save=False)  # nothing half-written: no file without its row
         raise
-    for old in previous:
-        old.file.delete(save=False)
+    _files_delete([old.file.name for old in previous])
     return stored
+
+
+def _files_delete(names: list[str]) -> None:
+    """Delete stored evidence files whose rows are gone. A file that cannot be deleted
+    (the object store is down) is logged, not raised: the change that dropped it stands."""
+    for name in names:
+        try:
+            uploads_storage.delete(name)
+        except Exception:
+            logger.exception("could not delete the upload %s: delete it by hand", name)
 
 
 def payment_reference(application: Application) -> str:
@@ -468,8 +477,12 @@ def _by_idempotency_key(applicant: User, service: PublicService, key: str) -> Ap
 
 @transaction.atomic
 def application_delete_draft(*, application: Application, applicant: User) -> None:
-    """Throw a draft away (a sent application is the agency's record and stays)."""
-    _draft_for_update(application, applicant).delete()
+    """Throw a draft away with its files, which go once that is committed (a sent
+    application is the agency's record and stays)."""
+    draft = _draft_for_update(application, applicant)
+    names = list(draft.uploads.values_list("file", flat=True))
+    draft.delete()
+    transaction.on_commit(lambda: _files_delete(names))
 
 
 def _get_for_applicant(pk: int, applicant: User) -> Application:
