@@ -24,7 +24,7 @@ from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
-from ventanilla.catalogue.transactions import TransactionSpec
+from ventanilla.catalogue.transactions import TransactionSpec, workflow_days_to_decision
 from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
@@ -327,17 +327,19 @@ def _check(
 
 
 def _send(application: Application, applicant: User) -> Case:
-    """Give a checked application its reference and date, save it as sent, open the
-    agency's case and tell the applicant (after commit). Runs in the caller's transaction,
-    which does nothing slow: the checks ran before it."""
+    """Give a checked application its reference and the date a decision is expected by
+    (from the workflow's deadlines: ``workflow_days_to_decision``), save it as sent, open
+    the agency's case and tell the applicant (after commit). Runs in the caller's
+    transaction, which does nothing slow: the checks ran before it."""
     now = timezone.now()
     today = timezone.localdate(now)
     application.status = ApplicationStatus.SUBMITTED
     application.reference = _reference_next(today.year)
     application.submitted_at = now
     calendar = working_calendar()
+    days = workflow_days_to_decision(transaction_spec_for(application.definition).workflow)
     application.decision_expected_by = calendar.add_working_days(
-        today, application.service.processing_days
+        today, application.service.processing_days if days is None else days
     )
     application.save()
     case = case_open(
