@@ -56,6 +56,20 @@ def small_catalogue(db: None, catalogue_dir: Path) -> Path:
     return catalogue_dir
 
 
+@pytest.fixture
+def uploads_dir(settings: Any, tmp_path: Path) -> Path:
+    """The "uploads" storage, in a folder of the test's own."""
+    location = tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests import factories
 from ventanilla.applications import services
-from ventanilla.applications.models import Application, Upload
+from ventanilla.applications.models import Application, Upload, uploads_storage
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.services import catalogue_load
 from ventanilla.core.errors import AnswersInvalidError, ValidationError
@@ -37,14 +37,7 @@ UPLOADS = """  uploads:
 
 
 @pytest.fixture
-def service(catalogue_dir: Path, settings, tmp_path: Path) -> PublicService:  # type: ignore[no-untyped-def]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "uploads": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "uploads")},
-        },
-    }
+def service(catalogue_dir: Path, uploads_dir: Path) -> PublicService:
     path = catalogue_dir / "services" / "child-benefit.yaml"
     path.write_text(path.read_text().replace("  workflow:\n", UPLOADS + "  workflow:\n", 1))
     catalogue_load(directory=catalogue_dir)
@@ -111,7 +104,7 @@ def test_a_new_file_replaces_the_old_one(service: PublicService) -> None:
         slug="birth-record",
         file=_file(PDF),
     )
-    first_path = Path(first.file.path)
+    first_name = first.file.name
     services.application_upload(
         application=application,
         applicant=application.applicant,
@@ -119,7 +112,8 @@ def test_a_new_file_replaces_the_old_one(service: PublicService) -> None:
         file=_file(PDF + b"2", "second.pdf"),
     )
     assert list(Upload.objects.values_list("name", flat=True)) == ["second.pdf"]
-    assert not first_path.exists()
+    assert not uploads_storage.exists(first_name)
+    assert uploads_storage.exists(Upload.objects.get().file.name)
 
 
 def test_only_the_applicant_and_the_deciding_agency_can_open_the_file(

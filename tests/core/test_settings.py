@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +23,7 @@ def _run(env: dict[str, str], code: str = PRINT) -> subprocess.CompletedProcess[
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("VENTANILLA_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"))
+        if not k.startswith(("VENTANILLA_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "AWS_"))
     }
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -160,3 +162,73 @@ def test_the_cli_says_what_is_missing_without_a_traceback(tmp_path: Path) -> Non
         "ventanilla: cannot start: VENTANILLA_MODE=production needs SECRET_KEY"
     )
     assert "Traceback" not in result.stderr
+
+
+UPLOADS = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "from django.core.files.storage import storages; storage = storages['uploads']; "
+    "print(json.dumps(settings.STORAGES['uploads'])); "
+    "print(type(storage).__module__ + '.' + type(storage).__name__); "
+    "print(getattr(storage, 'access_key', '-'), hasattr(settings, 'AWS_ACCESS_KEY_ID'))"
+)
+
+
+def _uploads(env: dict[str, str]) -> tuple[dict[str, Any], str, str]:
+    result = _run(env, UPLOADS)
+    assert result.returncode == 0, result.stderr
+    config, backend, credentials = result.stdout.splitlines()
+    return json.loads(config), backend, credentials
+
+
+def test_uploads_stay_under_the_data_dir_without_a_bucket(tmp_path: Path) -> None:
+    config, backend, _credentials = _uploads({"VENTANILLA_DATA_DIR": str(tmp_path)})
+    assert config == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "uploads")},
+    }
+    assert backend == "django.core.files.storage.filesystem.FileSystemStorage"
+
+
+def test_a_bucket_puts_uploads_in_private_s3_objects_with_credentials_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    config, backend, credentials = _uploads(
+        {
+            "VENTANILLA_DATA_DIR": str(tmp_path),
+            "VENTANILLA_UPLOADS_S3_BUCKET": "ventanilla-evidence",
+            "VENTANILLA_UPLOADS_S3_ENDPOINT_URL": "https://s3.gov.example",
+            "VENTANILLA_UPLOADS_S3_REGION": "eu-south-2",
+            "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "secret-from-the-environment",
+        }
+    )
+    assert config == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "ventanilla-evidence",
+            "endpoint_url": "https://s3.gov.example",
+            "region_name": "eu-south-2",
+            "location": "uploads",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    assert backend == "storages.backends.s3.S3Storage"
+    # boto3's credentials are read by the storage from the environment, never kept in settings
+    assert credentials == "AKIAEXAMPLE False"
+    assert "secret-from-the-environment" not in json.dumps(config)
+
+
+def test_the_bucket_prefix_can_change_and_endpoint_and_region_are_optional(
+    tmp_path: Path,
+) -> None:
+    config, _backend, _credentials = _uploads(
+        {
+            "VENTANILLA_DATA_DIR": str(tmp_path),
+            "VENTANILLA_UPLOADS_S3_BUCKET": "shared",
+            "VENTANILLA_UPLOADS_S3_PREFIX": "/ventanilla/evidence/",
+        }
+    )
+    assert config["OPTIONS"]["location"] == "ventanilla/evidence"
+    assert (config["OPTIONS"]["endpoint_url"], config["OPTIONS"]["region_name"]) == (None, None)

@@ -49,3 +49,11 @@ def test_every_page_links_to_the_developer_page(client: Client) -> None:
 
 def test_there_is_no_docs_page_that_needs_a_cdn(client: Client) -> None:
     assert client.get("/api/v1/docs").status_code == 404
+
+
+def test_the_developer_page_documents_attaching_a_file(client: Client) -> None:
+    html = client.get("/en/developers/").content.decode()
+    assert "POST /api/v1/applications/{application_id}/uploads/{slug}</code>" in html
+    assert "as the multipart form field file." in html
+    assert "Which file, e.g. site-plan." in html
+    assert "<td>in a header, optional</td>" in html  # the Idempotency-Key

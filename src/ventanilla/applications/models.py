@@ -7,10 +7,14 @@ application keeps the resident's reference and the date a decision is expected b
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.applications.enums import ApplicationStatus
@@ -92,8 +96,29 @@ class Application(TimeStampedModel):
         return self.reference or str(self.public_id)
 
 
+class _UploadsStorage(LazyObject):
+    """``storages["uploads"]``, looked up at first use and again whenever STORAGES changes
+    (as tests change it), the way Django's ``default_storage`` is. A field's storage is
+    otherwise fixed when its model is imported."""
+
+    _wrapped: Any
+
+    def _setup(self) -> None:
+        self._wrapped = storages["uploads"]
+
+
+_uploads = _UploadsStorage()
+uploads_storage = cast(Storage, _uploads)
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "STORAGES":
+        _uploads._wrapped = empty
+
+
 def _uploads_storage() -> Storage:
-    return storages["uploads"]
+    return uploads_storage
 
 
 def _upload_path(instance: Upload, filename: str) -> str:

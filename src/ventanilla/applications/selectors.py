@@ -65,13 +65,17 @@ def _summary(
     )
 
 
-def application_list_for_applicant(*, applicant: User) -> list[ApplicationSummary]:
-    """The applicant's drafts and sent applications, newest first (three queries)."""
-    applications = list(
-        Application.objects.filter(applicant=applicant)
-        .select_related("service", "definition", "bundle__event")
-        .order_by("-updated_at")
+def application_list_for_applicant(
+    *, applicant: User, with_uploads: bool = False
+) -> list[ApplicationSummary]:
+    """The applicant's drafts and sent applications, newest first (three queries; one more
+    ``with_uploads``, which fetches every application's files)."""
+    query = Application.objects.filter(applicant=applicant).select_related(
+        "service", "definition", "bundle__event"
     )
+    if with_uploads:
+        query = query.prefetch_related("uploads")
+    applications = list(query.order_by("-updated_at"))
     cases = case_list_by_references(references=[a.reference for a in applications if a.reference])
     specs: dict[int, TransactionSpec] = {}
     summaries = []
@@ -185,6 +189,7 @@ class UploadRow:
     hint: str
     required: bool
     types: str
+    content_types: tuple[str, ...]
     max_bytes: int
     upload: Upload | None
 
@@ -200,6 +205,7 @@ def application_upload_rows(*, application: Application) -> list[UploadRow]:
             hint=localized(u.hint),
             required=u.required,
             types=", ".join(TYPE_NAMES[t] for t in u.types),
+            content_types=u.types,
             max_bytes=u.max_bytes,
             upload=attached.get(u.slug),
         )

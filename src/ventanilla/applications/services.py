@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from ventanilla.applications.answers import answers_errors, rule_data
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.models import Application, Upload
+from ventanilla.applications.models import Application, Upload, uploads_storage
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
-from ventanilla.catalogue.transactions import TransactionSpec
+from ventanilla.catalogue.transactions import TransactionSpec, workflow_days_to_decision
 from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
@@ -32,6 +32,7 @@ from ventanilla.core.errors import (
     NotFoundError,
     PaymentRequiredError,
     RuleEvaluationError,
+    UploadRefusedError,
     ValidationError,
 )
 from ventanilla.core.i18n import localized
@@ -130,8 +131,9 @@ def application_upload(
     """Attach ``file`` as the application's ``slug`` evidence, replacing an earlier one.
 
     The type is read from the file's first bytes and the size checked against the
-    service's limits; a refused file changes nothing. The file is stored under a random
-    name in the private "uploads" storage, never where the web serves files.
+    service's limits; a refused file (``UploadRefusedError``) or a ``slug`` the service
+    does not ask for (``ValidationError``) changes nothing. The file is stored under a
+    random name in the private "uploads" storage, never where the web serves files.
     """
     application = _get_for_applicant(application.pk, applicant)
     if application.status != ApplicationStatus.DRAFT:
@@ -142,9 +144,11 @@ def application_upload(
         raise ValidationError(_("This form asks for no such file."), field=slug)
     label = localized(upload.label)
     if not file.size:
-        raise ValidationError(_("“%(label)s”: the file is empty.") % {"label": label}, field=slug)
+        raise UploadRefusedError(
+            _("“%(label)s”: the file is empty.") % {"label": label}, field=slug
+        )
     if file.size > upload.max_bytes:
-        raise ValidationError(
+        raise UploadRefusedError(
             _("“%(label)s” must be smaller than %(size)s.")
             % {"label": label, "size": filesizeformat(upload.max_bytes)},
             field=slug,
@@ -152,7 +156,7 @@ def application_upload(
     file.seek(0)
     content_type = upload_content_type(file.read(16))
     if content_type not in upload.types:
-        raise ValidationError(
+        raise UploadRefusedError(
             _("“%(label)s” must be a %(types)s file.")
             % {"label": label, "types": _(" or ").join(TYPE_NAMES[t] for t in upload.types)},
             field=slug,
@@ -180,9 +184,18 @@ def application_upload(
     except Exception:
         stored.file.delete(save=False)  # nothing half-written: no file without its row
         raise
-    for old in previous:
-        old.file.delete(save=False)
+    _files_delete([old.file.name for old in previous])
     return stored
+
+
+def _files_delete(names: list[str]) -> None:
+    """Delete stored evidence files whose rows are gone. A file that cannot be deleted
+    (the object store is down) is logged, not raised: the change that dropped it stands."""
+    for name in names:
+        try:
+            uploads_storage.delete(name)
+        except Exception:
+            logger.exception("could not delete the upload %s: delete it by hand", name)
 
 
 def payment_reference(application: Application) -> str:
@@ -314,17 +327,19 @@ def _check(
 
 
 def _send(application: Application, applicant: User) -> Case:
-    """Give a checked application its reference and date, save it as sent, open the
-    agency's case and tell the applicant (after commit). Runs in the caller's transaction,
-    which does nothing slow: the checks ran before it."""
+    """Give a checked application its reference and the date a decision is expected by
+    (from the workflow's deadlines: ``workflow_days_to_decision``), save it as sent, open
+    the agency's case and tell the applicant (after commit). Runs in the caller's
+    transaction, which does nothing slow: the checks ran before it."""
     now = timezone.now()
     today = timezone.localdate(now)
     application.status = ApplicationStatus.SUBMITTED
     application.reference = _reference_next(today.year)
     application.submitted_at = now
     calendar = working_calendar()
+    days = workflow_days_to_decision(transaction_spec_for(application.definition).workflow)
     application.decision_expected_by = calendar.add_working_days(
-        today, application.service.processing_days
+        today, application.service.processing_days if days is None else days
     )
     application.save()
     case = case_open(
@@ -464,8 +479,12 @@ def _by_idempotency_key(applicant: User, service: PublicService, key: str) -> Ap
 
 @transaction.atomic
 def application_delete_draft(*, application: Application, applicant: User) -> None:
-    """Throw a draft away (a sent application is the agency's record and stays)."""
-    _draft_for_update(application, applicant).delete()
+    """Throw a draft away with its files, which go once that is committed (a sent
+    application is the agency's record and stays)."""
+    draft = _draft_for_update(application, applicant)
+    names = list(draft.uploads.values_list("file", flat=True))
+    draft.delete()
+    transaction.on_commit(lambda: _files_delete(names))
 
 
 def _get_for_applicant(pk: int, applicant: User) -> Application:

@@ -20,6 +20,8 @@ typed form the applications and casework apps use.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -269,7 +271,8 @@ def transaction_problems(section: dict[str, Any], languages: list[str]) -> list[
 
     Shape first (JSON Schema); then the meaning of each part whose shape is right: the
     form (a valid schema, every field labelled and on one page), the rules (they parse),
-    the workflow (every state reachable, every unfinished state has a way out).
+    the workflow (every state reachable, every unfinished state has a way out, an approval
+    can be reached).
     """
     validator = jsonschema.Draft202012Validator(transaction_schema(languages))
     shape = sorted(
@@ -443,7 +446,68 @@ def _workflow_problems(workflow: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(f"{base}.states.{name}", "no action leaves this state"))
         if name not in reached:
             problems.append(Problem(f"{base}.states.{name}", "no action leads to this state"))
+    if any(state.get("final") and "outcome" not in state for state in states.values()):
+        return problems  # which states approve is not known yet
+    approved = {
+        name
+        for name, state in states.items()
+        if state.get("final") and state.get("outcome") == "approved"
+    }
+    if not approved:
+        if any(state.get("final") for state in states.values()):
+            problems.append(Problem(f"{base}.states", "no final state has the outcome approved"))
+    elif (
+        workflow["initial"] in states
+        and _shortest_path_to(
+            workflow["initial"],
+            approved,
+            edges=[(source, a["to"]) for a in workflow["actions"] for source in a["from"]],
+            days={},
+            avoiding=set(),
+        )
+        is None
+    ):
+        problems.append(
+            Problem(
+                f"{base}.actions",
+                f"no way leads from '{workflow['initial']}' to an approved final state "
+                f"({', '.join(repr(name) for name in sorted(approved))})",
+            )
+        )
     return problems
+
+
+def _shortest_path_to(
+    initial: str,
+    targets: Collection[str],
+    *,
+    edges: Iterable[tuple[str, str]],
+    days: Mapping[str, int],
+    avoiding: Collection[str],
+) -> tuple[int, int] | None:
+    """``(transitions, days)`` of the way from ``initial`` to one of ``targets`` with the
+    fewest transitions, then the fewest days (the sum of ``days`` of every state left on
+    the way), never entering a state in ``avoiding``; None when there is no way."""
+    following: dict[str, list[str]] = {}
+    for source, target in edges:
+        following.setdefault(source, []).append(target)
+    if initial in avoiding:
+        return None
+    # Dijkstra on (transitions, days): both only grow, so the first target taken off the
+    # heap is the nearest, and of the nearest, the quickest.
+    queue = [(0, 0, initial)]
+    done: set[str] = set()
+    while queue:
+        transitions, total, state = heapq.heappop(queue)
+        if state in targets:
+            return transitions, total
+        if state in done:
+            continue
+        done.add(state)
+        for target in following.get(state, ()):
+            if target not in done and target not in avoiding:
+                heapq.heappush(queue, (transitions + 1, total + days.get(state, 0), target))
+    return None
 
 
 @dataclass(frozen=True)
@@ -521,6 +585,28 @@ class Workflow:
     initial: str
     states: dict[str, State]
     actions: tuple[Action, ...]
+
+
+def workflow_days_to_decision(workflow: Workflow) -> int | None:
+    """Working days from receipt to approval if every step takes its deadline: the sum of
+    ``deadline_days`` on the way from the initial state to the nearest approved final
+    state (fewest transitions, then fewest days), not counting a way through a state
+    that waits for the resident, whose time is not the agency's.
+
+    None when the workflow declares no deadline, or when no approval can be reached
+    without waiting for the resident: the caller then falls back to the catalogue's
+    ``processing_days``.
+    """
+    if all(state.deadline_days is None for state in workflow.states.values()):
+        return None
+    found = _shortest_path_to(
+        workflow.initial,
+        {name for name, s in workflow.states.items() if s.final and s.outcome == "approved"},
+        edges=[(source, a.target) for a in workflow.actions for source in a.sources],
+        days={name: s.deadline_days or 0 for name, s in workflow.states.items()},
+        avoiding={name for name, s in workflow.states.items() if s.waits_for_resident},
+    )
+    return None if found is None else found[1]
 
 
 @dataclass(frozen=True)

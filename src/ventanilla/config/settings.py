@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -320,18 +320,46 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 
+
+def uploads_storage(environ: Mapping[str, str], data_dir: Path) -> dict[str, Any]:
+    """The "uploads" storage: residents' evidence files, private, served only through
+    views that check who asks (never as static or public media, never by URL).
+
+    Under ``data_dir`` by default; in an S3-compatible bucket when
+    ``VENTANILLA_UPLOADS_S3_BUCKET`` is set, so that several web nodes share them. The
+    bucket's credentials come from boto3's usual sources (``AWS_ACCESS_KEY_ID`` and
+    ``AWS_SECRET_ACCESS_KEY``, a profile, an instance role), never from settings.
+    """
+    bucket = environ.get("VENTANILLA_UPLOADS_S3_BUCKET", "").strip()
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(data_dir / "uploads")},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("VENTANILLA_UPLOADS_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": environ.get("VENTANILLA_UPLOADS_S3_REGION", "").strip() or None,
+            "location": environ.get("VENTANILLA_UPLOADS_S3_PREFIX", "uploads").strip("/ "),
+            # No ACL is sent: objects are as private as the bucket (and a bucket that
+            # disables ACLs, as new AWS buckets do, accepts them).
+            "default_acl": None,
+            # Nothing links to an object, but a URL made by mistake must still be signed.
+            "querystring_auth": True,
+            # Names are random; never write over an object that happens to exist.
+            "file_overwrite": False,
+        },
+    }
+
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-# Residents' uploaded evidence: private files, served only through views that check who
-# asks (never as static or public media). Swap the "uploads" storage for an S3-compatible
-# one (django-storages) in production.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "uploads": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "uploads")},
-    },
+    "uploads": uploads_storage(os.environ, DATA_DIR),
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False

@@ -53,6 +53,11 @@ class EligibilityError(ValidationError):
     """The applicant does not meet a service's eligibility rule; the message says which."""
 
 
+class UploadRefusedError(ValidationError):
+    """A file refused for what it is (empty, too large, not of an accepted type); nothing is
+    stored. ``field`` is the slug of the upload it was sent as."""
+
+
 class AnswersInvalidError(ValidationError):
     """Answers to a service's form that break its schema; ``field`` names the answer."""
 
