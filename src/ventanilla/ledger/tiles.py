@@ -3,8 +3,8 @@
 Level L of the tiles holds the hashes at height 8·L of the tree: level 0 the leaf hashes,
 level 1 the heads of each complete run of 256 leaves, and so on. A node at a height between
 two tile levels is computed from at most 128 hashes of the tile below it, so serving a proof
-reads a handful of rows. Complete tiles never change, and are kept in a small per-process
-cache; the partial tile at the right edge of each level is read each time.
+reads a handful of rows, and tiles (which only ever grow at their end) are cached per
+process.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ventanilla.ledger.models import Tile
 
 HEIGHT = 8
 WIDTH = 1 << HEIGHT  # hashes per tile
-_CACHE_SIZE = 2048  # complete tiles (8 KiB each) kept per process
+_CACHE_SIZE = 2048  # tiles (at most 8 KiB each) kept per process
 _complete: OrderedDict[tuple[int, int], bytes] = OrderedDict()
 
 
@@ -36,25 +36,29 @@ def fold(hashes: bytes) -> bytes:
 class TileStore:
     """``node(height, index)`` for the merkle functions, read from the Tile table.
 
-    Make one per request or job: it remembers the partial tiles it read, which may grow
-    afterwards, and must not be reused across a checkpoint."""
+    Tiles only ever grow at their end, so a tile read once stays true for the hashes it
+    held: they are kept in a per-process cache, and a tile is read again only when a node
+    needs hashes beyond what the cached copy holds. ``use_cache=False`` reads everything
+    from the database (what ``ledger verify`` and the checkpointer do)."""
 
     def __init__(self, *, use_cache: bool = True) -> None:
         self.use_cache = use_cache
         self._read: dict[tuple[int, int], bytes] = {}
 
-    def tile(self, level: int, offset: int) -> bytes:
+    def tile(self, level: int, offset: int, *, need: int = WIDTH) -> bytes:
+        """Tile ``level``/``offset``, holding at least ``need`` hashes if it has them."""
         key = (level, offset)
-        if key in self._read:
-            return self._read[key]
-        if self.use_cache and key in _complete:
-            _complete.move_to_end(key)
-            return _complete[key]
+        cached = self._read.get(key)
+        if cached is None and self.use_cache:
+            cached = _complete.get(key)
+        if cached is not None and len(cached) >= need * HASH_SIZE:
+            return cached
         row = Tile.objects.filter(level=level, offset=offset).values_list("hashes", flat=True)
         hashes = bytes(row[0]) if row else b""
         self._read[key] = hashes
-        if self.use_cache and len(hashes) == WIDTH * HASH_SIZE:
+        if self.use_cache and hashes:
             _complete[key] = hashes
+            _complete.move_to_end(key)
             if len(_complete) > _CACHE_SIZE:
                 _complete.popitem(last=False)
         return hashes
@@ -63,7 +67,8 @@ class TileStore:
         level, rise = divmod(height, HEIGHT)
         first = index << rise  # the node's first hash in its tile level
         offset, start = divmod(first, WIDTH)
-        hashes = self.tile(level, offset)[start * HASH_SIZE : (start + (1 << rise)) * HASH_SIZE]
+        end = start + (1 << rise)
+        hashes = self.tile(level, offset, need=end)[start * HASH_SIZE : end * HASH_SIZE]
         if len(hashes) != (1 << rise) * HASH_SIZE:
             raise LookupError(f"node {height}/{index} is not in the stored tree")
         return hashes if rise == 0 else fold(hashes)
