@@ -97,3 +97,43 @@ def test_manage_passes_through_to_django(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="the worker is the same on both databases"
+)
+def test_the_worker_signs_a_checkpoint_over_new_ledger_entries(tmp_path: Path) -> None:
+    env = {**_clean_env(tmp_path), "VENTANILLA_LEDGER_CHECKPOINT_SECONDS": "0.5"}
+    manage = [sys.executable, "-m", "ventanilla", "manage"]
+    subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, timeout=120)
+    subprocess.run([*manage, "createcachetable"], env=env, check=True, timeout=60)
+    append = (
+        "from django.db import transaction\n"
+        "from ventanilla.ledger.services import ledger_append\n"
+        "with transaction.atomic():\n"
+        "    for n in range(3):\n"
+        "        ledger_append(kind='casework.case.opened', body={'n': n})\n"
+    )
+    subprocess.run([*manage, "shell", "-c", append], env=env, check=True, timeout=60)
+    size = (
+        "from ventanilla.ledger.models import Checkpoint\n"
+        "print(Checkpoint.objects.order_by('-size').values_list('size', flat=True).first())"
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "ventanilla", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline, signed = time.monotonic() + 30, ""
+        while time.monotonic() < deadline and signed != "3":
+            time.sleep(0.5)
+            result = subprocess.run(
+                [*manage, "shell", "-c", size], env=env, capture_output=True, text=True, timeout=60
+            )
+            signed = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+        assert signed == "3"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

@@ -76,6 +76,7 @@ def test_a_new_version_updates_the_service_and_keeps_the_history(small_catalogue
     path = small_catalogue / "services" / "child-benefit.yaml"
     _rewrite(path, "version: 1", "version: 2")
     _rewrite(path, "processing_days: 10", "processing_days: 7")
+    _rewrite(path, "deadline_days: 8", "deadline_days: 5")  # the workflow agrees
 
     report = catalogue_load(directory=small_catalogue)
 
@@ -86,11 +87,9 @@ def test_a_new_version_updates_the_service_and_keeps_the_history(small_catalogue
 
 
 def test_a_changed_definition_without_a_new_version_is_refused(small_catalogue: Path) -> None:
-    _rewrite(
-        small_catalogue / "services" / "child-benefit.yaml",
-        "processing_days: 10",
-        "processing_days: 7",
-    )
+    path = small_catalogue / "services" / "child-benefit.yaml"
+    _rewrite(path, "processing_days: 10", "processing_days: 7")
+    _rewrite(path, "deadline_days: 8", "deadline_days: 5")
     before = _state()
 
     with pytest.raises(CatalogueLoadError) as raised:
@@ -217,3 +216,21 @@ def test_the_command_loads_a_good_folder(
         "Loaded 2 agencies, 2 evidence types, 1 events and 2 services "
         "(2 new, 0 updated, 0 unchanged, 0 retired)."
     )
+
+
+def test_processing_days_that_disagree_with_the_workflow_are_refused(
+    small_catalogue: Path,
+) -> None:
+    path = small_catalogue / "services" / "child-benefit.yaml"
+    _rewrite(path, "version: 1", "version: 2")
+    _rewrite(path, "processing_days: 10", "processing_days: 7")
+    before = _state()
+
+    with pytest.raises(CatalogueLoadError) as raised:
+        catalogue_load(directory=small_catalogue)
+
+    assert raised.value.message == (
+        "services/child-benefit.yaml: processing_days: is 7, but the workflow's deadlines "
+        "add up to 10 working days to approval"
+    )
+    assert _state() == before

@@ -741,6 +741,17 @@ def service_transaction_problems(service: dict[str, Any], languages: list[str]) 
         problems.append(
             Problem("transaction.fee.currency", f"differs from cost.currency ({cost['currency']})")
         )
+    if not problems and isinstance(service.get("processing_days"), int):
+        # What the service page promises and the date each application gets must agree.
+        days = workflow_days_to_decision(transaction_spec(section).workflow)
+        if days is not None and days != service["processing_days"]:
+            problems.append(
+                Problem(
+                    "processing_days",
+                    f"is {service['processing_days']}, but the workflow's deadlines add up "
+                    f"to {days} working days to approval",
+                )
+            )
     return problems
 
 
