@@ -42,7 +42,7 @@ transaction:
   workflow:
     initial: received
     states:
-      received: {label: {en: Received, es: Recibida}, deadline_days: 1}
+      received: {label: {en: Received, es: Recibida}, deadline_days: 2}
       approved: {label: {en: Issued, es: Expedido}, final: true, outcome: approved}
       rejected: {label: {en: Refused, es: Denegado}, final: true, outcome: rejected}
     actions:

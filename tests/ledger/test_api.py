@@ -14,9 +14,11 @@ from django.test import Client
 
 from tests.ledger.conftest import Append
 from ventanilla.cli import main
+from ventanilla.core.errors import LedgerProofError
 from ventanilla.ledger import merkle, note, tiles
 from ventanilla.ledger.audit import AuditFailedError, ledger_audit
 from ventanilla.ledger.models import Checkpoint, Entry, Tile
+from ventanilla.ledger.selectors import inclusion_proof_by_index
 from ventanilla.ledger.services import ledger_checkpoint, verifier_key
 
 
@@ -230,3 +232,12 @@ def test_the_audit_command_checks_a_live_server(
     assert "Audit FAILED: The log's key is not the one you trust (--key)." in (
         capsys.readouterr().out
     )
+
+
+def test_a_proof_by_index_past_the_signed_tree_is_refused_with_the_signed_size(
+    signed: list[Entry],
+) -> None:
+    with pytest.raises(LedgerProofError, match="between 1 and 20, the size of the latest"):
+        inclusion_proof_by_index(leaf_index=3, tree_size=23)
+    proof = inclusion_proof_by_index(leaf_index=3, tree_size=20)
+    assert len(proof.path) == 5

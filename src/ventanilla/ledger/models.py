@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LogHead(models.Model):
-    """One row: how many entries the log holds. Appending takes the next index with an
-    UPDATE ... RETURNING that locks this row until the appending transaction ends, so two
-    appenders never get the same index and a rollback gives its index back (no gaps)."""
+    """Named counters of the log: "integrated" is how many entries the tiles and the
+    latest checkpoint cover. Checkpointing takes it with an UPDATE ... RETURNING that locks
+    the row until its transaction ends, so two checkpointers never overlap."""
 
     name = models.CharField(max_length=40, unique=True)
     size = models.BigIntegerField(default=0)
@@ -34,7 +34,7 @@ class Entry(models.Model):
         db_index=True,
         help_text=_("A keyed hash of the person's national id: a pseudonym, never the id."),
     )
-    case_reference = models.CharField(max_length=20, blank=True, db_index=True)
+    case_reference = models.CharField(max_length=20, blank=True)
     data = models.TextField(help_text=_("Canonical JSON of the whole entry; no personal data."))
     leaf_hash = models.BinaryField(max_length=32, db_index=True)
 

@@ -65,12 +65,10 @@ def inclusion_proof_by_hash(*, leaf_hash: bytes, tree_size: int) -> InclusionPro
     if len(leaf_hash) != merkle.HASH_SIZE:
         raise LedgerProofError(_("A leaf hash is 32 bytes."), field="hash")
     _check_size(tree_size, name="tree_size")
-    index = (
-        Entry.objects.filter(leaf_hash=leaf_hash, leaf_index__lt=tree_size)
-        .order_by("pk")
-        .values_list("leaf_index", flat=True)
-        .first()
-    )
+    # Filter on the hash alone (its index finds the rows), then pick in Python: asked to
+    # order by index, PostgreSQL may walk the whole primary key instead.
+    found = Entry.objects.filter(leaf_hash=leaf_hash).values_list("leaf_index", flat=True)
+    index = min((i for i in found if i < tree_size), default=None)
     if index is None:
         raise NotFoundError(
             _("No entry with this hash is in the tree of %(size)d entries.") % {"size": tree_size}
@@ -79,14 +77,21 @@ def inclusion_proof_by_hash(*, leaf_hash: bytes, tree_size: int) -> InclusionPro
 
 
 def inclusion_proof_by_index(*, leaf_index: int, tree_size: int) -> InclusionProof:
-    _check_size(tree_size, name="tree_size")
+    if tree_size < 1:
+        _check_size(tree_size, name="tree_size")
     if not 0 <= leaf_index < tree_size:
         raise LedgerProofError(
             _("Entry %(index)d is not in a tree of %(size)d entries.")
             % {"index": leaf_index, "size": tree_size},
             field="leaf_index",
         )
-    path = merkle.inclusion_proof(tiles.TileStore().node, leaf_index, tree_size)
+    try:
+        path = merkle.inclusion_proof(tiles.TileStore().node, leaf_index, tree_size)
+    except LookupError:
+        # The tiles hold exactly the signed tree, so a missing node means a tree_size past
+        # it: say so (this asks the database for the signed size only on this path).
+        _check_size(tree_size, name="tree_size")
+        raise
     return InclusionProof(leaf_index=leaf_index, tree_size=tree_size, path=path)
 
 
@@ -109,10 +114,6 @@ def tree_root(*, size: int) -> bytes:
 def entry_list_for_person(*, national_id: str) -> QuerySet[Entry]:
     """A resident's own entries, newest first: found through their pseudonym."""
     return Entry.objects.filter(subject=subject_reference(national_id=national_id)).order_by("-pk")
-
-
-def entry_list_for_case(*, reference: str) -> QuerySet[Entry]:
-    return Entry.objects.filter(case_reference=reference).order_by("pk")
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,42 @@ from ventanilla.ledger.models import Tile
 
 HEIGHT = 8
 WIDTH = 1 << HEIGHT  # hashes per tile
-_CACHE_SIZE = 2048  # tiles (at most 8 KiB each) kept per process
-_complete: OrderedDict[tuple[int, int], bytes] = OrderedDict()
+_CACHE_SIZE = 2048  # tiles kept per process (at most 16 KiB each with their levels)
+
+
+class _Tile:
+    """A tile's hashes, and (built on first use) the levels of nodes above them inside
+    the tile, so that a node between two tile levels is a lookup, not 2**k hashings.
+    Each level is one bytes object: a full tile and its levels take 16 KiB."""
+
+    __slots__ = ("_levels", "hashes")
+
+    def __init__(self, hashes: bytes) -> None:
+        self.hashes = hashes
+        self._levels: list[bytes] | None = None
+
+    def __len__(self) -> int:
+        return len(self.hashes) // HASH_SIZE
+
+    def node(self, rise: int, position: int) -> bytes | None:
+        """The node ``rise`` levels above the tile's hashes at ``position``, if complete."""
+        if rise and self._levels is None:
+            row = [self.hashes[i : i + HASH_SIZE] for i in range(0, len(self.hashes), HASH_SIZE)]
+            levels = [self.hashes]
+            for _ in range(HEIGHT - 1):
+                row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row) - 1, 2)]
+                levels.append(b"".join(row))
+            self._levels = levels
+        level = self._levels[rise] if self._levels is not None else self.hashes
+        value = level[position * HASH_SIZE : (position + 1) * HASH_SIZE]
+        return value if len(value) == HASH_SIZE else None
+
+
+_cache: OrderedDict[tuple[int, int], _Tile] = OrderedDict()
 
 
 def cache_clear() -> None:
-    _complete.clear()
+    _cache.clear()
 
 
 def fold(hashes: bytes) -> bytes:
@@ -43,35 +73,37 @@ class TileStore:
 
     def __init__(self, *, use_cache: bool = True) -> None:
         self.use_cache = use_cache
-        self._read: dict[tuple[int, int], bytes] = {}
+        self._read: dict[tuple[int, int], _Tile] = {}
 
-    def tile(self, level: int, offset: int, *, need: int = WIDTH) -> bytes:
-        """Tile ``level``/``offset``, holding at least ``need`` hashes if it has them."""
+    def _tile(self, level: int, offset: int, *, need: int) -> _Tile:
         key = (level, offset)
         cached = self._read.get(key)
         if cached is None and self.use_cache:
-            cached = _complete.get(key)
-        if cached is not None and len(cached) >= need * HASH_SIZE:
+            cached = _cache.get(key)
+        if cached is not None and len(cached) >= need:
             return cached
         row = Tile.objects.filter(level=level, offset=offset).values_list("hashes", flat=True)
-        hashes = bytes(row[0]) if row else b""
-        self._read[key] = hashes
-        if self.use_cache and hashes:
-            _complete[key] = hashes
-            _complete.move_to_end(key)
-            if len(_complete) > _CACHE_SIZE:
-                _complete.popitem(last=False)
-        return hashes
+        tile = _Tile(bytes(row[0]) if row else b"")
+        self._read[key] = tile
+        if self.use_cache and len(tile):
+            _cache[key] = tile
+            _cache.move_to_end(key)
+            if len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        return tile
+
+    def tile(self, level: int, offset: int) -> bytes:
+        """The hashes of tile ``level``/``offset`` as stored (empty if there is none)."""
+        return self._tile(level, offset, need=WIDTH).hashes
 
     def node(self, height: int, index: int) -> bytes:
         level, rise = divmod(height, HEIGHT)
         first = index << rise  # the node's first hash in its tile level
         offset, start = divmod(first, WIDTH)
-        end = start + (1 << rise)
-        hashes = self.tile(level, offset, need=end)[start * HASH_SIZE : end * HASH_SIZE]
-        if len(hashes) != (1 << rise) * HASH_SIZE:
+        value = self._tile(level, offset, need=start + (1 << rise)).node(rise, start >> rise)
+        if value is None:
             raise LookupError(f"node {height}/{index} is not in the stored tree")
-        return hashes if rise == 0 else fold(hashes)
+        return value
 
 
 def integrate(*, size: int, leaves: Iterable[bytes]) -> int:
