@@ -117,6 +117,54 @@ def test_paying_then_sending_charges_once_even_when_retried(service: PublicServi
     assert (payment.status, str(payment.amount)) == (PaymentStatus.CAPTURED, "10.00")
 
 
+def test_paying_a_draft_already_paid_returns_its_payment_and_charges_nothing(
+    service: PublicService,
+) -> None:
+    application = _draft(service)
+    first = services.application_pay(
+        application=application, applicant=application.applicant, card_number=GOOD_CARD, attempt="1"
+    )
+
+    again = services.application_pay(  # another attempt, even with a card that is declined
+        application=application,
+        applicant=application.applicant,
+        card_number=DECLINED_CARD,
+        attempt="2",
+    )
+
+    assert again == first
+    assert list(Payment.objects.values_list("status", "idempotency_key")) == [
+        (PaymentStatus.CAPTURED, f"application:{application.public_id}:1")
+    ]
+
+
+def test_paying_again_after_the_answers_changed_the_fee_is_refused(service: PublicService) -> None:
+    application = _draft(service)
+    services.application_pay(
+        application=application, applicant=application.applicant, card_number=GOOD_CARD, attempt="1"
+    )
+    services.application_answer(
+        application=application,
+        applicant=application.applicant,
+        fields=["copies"],
+        answers={"copies": 3},
+    )
+
+    with pytest.raises(PaymentRequiredError) as raised:
+        services.application_pay(
+            application=application,
+            applicant=application.applicant,
+            card_number=GOOD_CARD,
+            attempt="2",
+        )
+
+    assert raised.value.message == (
+        "Your answers changed the fee after you paid. Contact the agency: you will not be "
+        "charged twice."
+    )
+    assert Payment.objects.count() == 1
+
+
 def test_the_pay_page_takes_the_card_and_sends(service: PublicService) -> None:
     application = _draft(service)
     client = Client()

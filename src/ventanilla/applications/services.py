@@ -235,6 +235,9 @@ def application_pay(
     fee = application_fee(application=application, person=person)
     if fee <= 0 or spec.fee is None:
         raise ApplicationStateError(_("This application has no fee to pay."))
+    paid = _captured(spec, application, fee)
+    if paid is not None:  # paid already, under any attempt: never charged again
+        return paid
     return payment_take(
         payer=applicant,
         reference=payment_reference(application),
@@ -253,14 +256,21 @@ def _paid(spec: TransactionSpec, application: Application, person: Person | None
     fee = application_fee(application=application, person=person)
     if fee <= 0:
         return
-    payment = payment_captured_for_reference(reference=payment_reference(application))
-    if payment is None:
+    if _captured(spec, application, fee) is None:
         raise PaymentRequiredError(
             _("Pay the fee of %(amount)s %(currency)s before you send the application.")
             % {"amount": formats.number_format(fee, 2), "currency": spec.fee.currency},
             field="payment",
         )
-    if payment.amount != fee or payment.currency != spec.fee.currency:
+
+
+def _captured(spec: TransactionSpec, application: Application, fee: Decimal) -> Payment | None:
+    """The payment captured for the application's ``fee``, or None if it is unpaid; a
+    payment of another amount (the answers changed the fee since) is refused."""
+    payment = payment_captured_for_reference(reference=payment_reference(application))
+    if payment is None:
+        return None
+    if spec.fee is None or payment.amount != fee or payment.currency != spec.fee.currency:
         raise PaymentRequiredError(
             _(
                 "Your answers changed the fee after you paid. Contact the agency: you "
@@ -268,6 +278,7 @@ def _paid(spec: TransactionSpec, application: Application, person: Person | None
             ),
             field="payment",
         )
+    return payment
 
 
 @transaction.atomic
