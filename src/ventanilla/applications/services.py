@@ -305,6 +305,16 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
     return application
 
 
+def application_check(*, application: Application, applicant: User) -> None:
+    """Raise what sending the draft would raise about its answers, files and eligibility
+    (its fee aside), without changing anything."""
+    application = _get_for_applicant(application.pk, applicant)
+    if application.status != ApplicationStatus.DRAFT:
+        raise ApplicationStateError(_("This application has been sent and cannot be changed."))
+    spec = transaction_spec_for(application.definition)
+    _check(spec, application, person_for_user(user=applicant), complete=True)
+
+
 def _check(
     spec: TransactionSpec, application: Application, person: Person | None, *, complete: bool
 ) -> None:
