@@ -117,6 +117,54 @@ def test_paying_then_sending_charges_once_even_when_retried(service: PublicServi
     assert (payment.status, str(payment.amount)) == (PaymentStatus.CAPTURED, "10.00")
 
 
+def test_paying_a_draft_already_paid_returns_its_payment_and_charges_nothing(
+    service: PublicService,
+) -> None:
+    application = _draft(service)
+    first = services.application_pay(
+        application=application, applicant=application.applicant, card_number=GOOD_CARD, attempt="1"
+    )
+
+    again = services.application_pay(  # another attempt, even with a card that is declined
+        application=application,
+        applicant=application.applicant,
+        card_number=DECLINED_CARD,
+        attempt="2",
+    )
+
+    assert again == first
+    assert list(Payment.objects.values_list("status", "idempotency_key")) == [
+        (PaymentStatus.CAPTURED, f"application:{application.public_id}:1")
+    ]
+
+
+def test_paying_again_after_the_answers_changed_the_fee_is_refused(service: PublicService) -> None:
+    application = _draft(service)
+    services.application_pay(
+        application=application, applicant=application.applicant, card_number=GOOD_CARD, attempt="1"
+    )
+    services.application_answer(
+        application=application,
+        applicant=application.applicant,
+        fields=["copies"],
+        answers={"copies": 3},
+    )
+
+    with pytest.raises(PaymentRequiredError) as raised:
+        services.application_pay(
+            application=application,
+            applicant=application.applicant,
+            card_number=GOOD_CARD,
+            attempt="2",
+        )
+
+    assert raised.value.message == (
+        "Your answers changed the fee after you paid. Contact the agency: you will not be "
+        "charged twice."
+    )
+    assert Payment.objects.count() == 1
+
+
 def test_the_pay_page_takes_the_card_and_sends(service: PublicService) -> None:
     application = _draft(service)
     client = Client()
@@ -211,3 +259,26 @@ def test_approval_issues_the_document_and_rejection_refunds(
     detail = client.get(f"/en/applications/{approved.public_id}/").content.decode()
     assert f"/en/documents/{document.number}/download/" in detail
     assert "Your document was issued" in detail
+
+
+def test_deleting_a_paid_draft_refunds_its_fee(
+    service: PublicService, django_capture_on_commit_callbacks: Any
+) -> None:
+    paid, unpaid = _draft(service), _draft(service)
+    services.application_pay(
+        application=paid, applicant=paid.applicant, card_number=GOOD_CARD, attempt="x"
+    )
+    client = Client()
+    client.force_login(paid.applicant)
+    check = client.get(f"/en/applications/{paid.public_id}/check/").content.decode()
+    assert "Delete this draft and get the fee back" in check
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/applications/{paid.public_id}/delete/")
+        services.application_delete_draft(application=unpaid, applicant=unpaid.applicant)
+
+    assert response["Location"] == "/en/my/"
+    assert dict(Payment.objects.values_list("reference", "status")) == {
+        f"application:{paid.public_id}": PaymentStatus.REFUNDED
+    }
+    assert not Application.objects.filter(pk__in=[paid.pk, unpaid.pk]).exists()

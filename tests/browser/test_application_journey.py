@@ -144,17 +144,25 @@ def test_a_resident_registers_a_business_pays_and_downloads_the_certificate(
     _assert_accessible(page, "my-ledger")
 
 
-def test_a_resident_applies_for_two_services_of_a_life_event_together(
+def test_a_resident_applies_for_three_services_of_a_life_event_as_a_bundle_and_pays_once(
     page: Any,  # noqa: F811
 ) -> None:
     resident = factories.resident(email="luis@test.example", password=PASSWORD)
     _sign_in(page, resident.email)
     page.goto("/en/events/having-a-baby/")
     page.get_by_role("link", name="Apply together").click()
+    assert page.get_by_text("Some of these services have a fee.").is_visible()
     _assert_accessible(page, "bundle-start")
     page.get_by_role("button", name="Start now").click()
 
-    page.get_by_label("The child's given name").fill("Lola")
+    page.get_by_label("My child's").check()  # the birth certificate (5.00 DMD a copy)
+    page.get_by_label("Full name on the birth record").fill("Lola García")
+    page.get_by_label("Date of birth").fill("2026-03-27")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("How many copies?").fill("2")
+    page.get_by_label("Claiming benefits").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("The child's given name").fill("Lola")  # child benefit, and the card
     page.get_by_label("The child's date of birth").fill("2026-03-27")
     page.get_by_label("Parent").check()
     _assert_accessible(page, "bundle-step")
@@ -162,8 +170,18 @@ def test_a_resident_applies_for_two_services_of_a_life_event_together(
     page.get_by_label("Bank account number (IBAN)").fill("DL12 3456 7890 1234 5678")
     page.get_by_role("button", name="Continue").click()
 
+    assert page.get_by_text("10.00 DMD").first.is_visible()
     _assert_accessible(page, "bundle-check")
-    page.get_by_role("button", name="Accept and send all").click()
+    page.get_by_role("button", name="Accept and pay").click()
+    _assert_accessible(page, "bundle-pay")
+    page.get_by_label("Card number").fill("4000 0000 0000 0002")
+    page.get_by_role("button", name="Pay 10.00 DMD and send all").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert page.get_by_role("link", name="Your card was declined.").is_visible()
+    _assert_accessible(page, "bundle-pay-declined")
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name="Pay 10.00 DMD and send all").click()
+    assert page.get_by_text("Received by Civil Registry Office").is_visible()
     assert page.get_by_text("Received by Social Security Institute").is_visible()
     assert page.get_by_text("Received by National Health Service").is_visible()
     _assert_accessible(page, "bundle-sent")

@@ -43,6 +43,7 @@ from ventanilla.notifications.services import notification_send
 from ventanilla.payments.models import Payment
 from ventanilla.payments.selectors import payment_captured_for_reference
 from ventanilla.payments.services import payment_take
+from ventanilla.payments.tasks import refund_for_reference
 from ventanilla.registries.models import Person
 from ventanilla.registries.selectors import person_for_user
 
@@ -235,6 +236,9 @@ def application_pay(
     fee = application_fee(application=application, person=person)
     if fee <= 0 or spec.fee is None:
         raise ApplicationStateError(_("This application has no fee to pay."))
+    paid = _captured(spec, application, fee)
+    if paid is not None:  # paid already, under any attempt: never charged again
+        return paid
     return payment_take(
         payer=applicant,
         reference=payment_reference(application),
@@ -253,14 +257,21 @@ def _paid(spec: TransactionSpec, application: Application, person: Person | None
     fee = application_fee(application=application, person=person)
     if fee <= 0:
         return
-    payment = payment_captured_for_reference(reference=payment_reference(application))
-    if payment is None:
+    if _captured(spec, application, fee) is None:
         raise PaymentRequiredError(
             _("Pay the fee of %(amount)s %(currency)s before you send the application.")
             % {"amount": formats.number_format(fee, 2), "currency": spec.fee.currency},
             field="payment",
         )
-    if payment.amount != fee or payment.currency != spec.fee.currency:
+
+
+def _captured(spec: TransactionSpec, application: Application, fee: Decimal) -> Payment | None:
+    """The payment captured for the application's ``fee``, or None if it is unpaid; a
+    payment of another amount (the answers changed the fee since) is refused."""
+    payment = payment_captured_for_reference(reference=payment_reference(application))
+    if payment is None:
+        return None
+    if spec.fee is None or payment.amount != fee or payment.currency != spec.fee.currency:
         raise PaymentRequiredError(
             _(
                 "Your answers changed the fee after you paid. Contact the agency: you "
@@ -268,6 +279,7 @@ def _paid(spec: TransactionSpec, application: Application, person: Person | None
             ),
             field="payment",
         )
+    return payment
 
 
 @transaction.atomic
@@ -292,6 +304,16 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
     _paid(spec, application, person)
     _send(application, applicant)
     return application
+
+
+def application_check(*, application: Application, applicant: User) -> None:
+    """Raise what sending the draft would raise about its answers, files and eligibility
+    (its fee aside), without changing anything."""
+    application = _get_for_applicant(application.pk, applicant)
+    if application.status != ApplicationStatus.DRAFT:
+        raise ApplicationStateError(_("This application has been sent and cannot be changed."))
+    spec = transaction_spec_for(application.definition)
+    _check(spec, application, person_for_user(user=applicant), complete=True)
 
 
 def _check(
@@ -480,11 +502,18 @@ def _by_idempotency_key(applicant: User, service: PublicService, key: str) -> Ap
 @transaction.atomic
 def application_delete_draft(*, application: Application, applicant: User) -> None:
     """Throw a draft away with its files, which go once that is committed (a sent
-    application is the agency's record and stays)."""
+    application is the agency's record and stays). A fee already paid for it is refunded
+    by the worker: nobody pays for an application that is never sent."""
     draft = _draft_for_update(application, applicant)
     names = list(draft.uploads.values_list("file", flat=True))
+    reference = payment_reference(draft)
+    paid = payment_captured_for_reference(reference=reference) is not None
     draft.delete()
     transaction.on_commit(lambda: _files_delete(names))
+    if paid:
+        transaction.on_commit(
+            lambda: refund_for_reference.enqueue(reference, "draft deleted before it was sent")
+        )
 
 
 def _get_for_applicant(pk: int, applicant: User) -> Application:

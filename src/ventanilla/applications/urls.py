@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/<slug:slug>/apply/", views.bundle_start, name="bundle-start"),
     path("bundles/<uuid:public_id>/", views.bundle_detail, name="bundle"),
     path("bundles/<uuid:public_id>/check/", views.bundle_check, name="bundle-check"),
+    path("bundles/<uuid:public_id>/pay/", views.bundle_pay, name="bundle-pay"),
     path("bundles/<uuid:public_id>/<int:number>/", views.bundle_step, name="bundle-step"),
     path("applications/<uuid:public_id>/", views.detail, name="detail"),
     path("applications/ref/<str:reference>/", views.by_reference, name="by-reference"),

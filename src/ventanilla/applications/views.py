@@ -27,12 +27,14 @@ from ventanilla.catalogue.selectors import event_get, service_get, transaction_s
 from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
+    CardNumberInvalidError,
     CaseTransitionError,
     EligibilityError,
     NotFoundError,
     PaymentDeclinedError,
     PaymentDuplicateError,
     PaymentProviderTimeoutError,
+    PaymentRequiredError,
     ValidationError,
 )
 from ventanilla.core.ratelimit import allow, client_ip
@@ -42,6 +44,14 @@ from ventanilla.payments.providers import payment_provider
 from ventanilla.payments.selectors import payment_captured_for_reference
 
 logger = logging.getLogger(__name__)
+# What a pay page shows in its error summary (and, for the card's problems, at the field).
+PAYMENT_PROBLEMS = (
+    ValidationError,
+    ApplicationStateError,
+    PaymentDeclinedError,
+    PaymentProviderTimeoutError,
+    PaymentDuplicateError,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -210,6 +220,8 @@ def check(request: HttpRequest, public_id: str) -> HttpResponse:
     application = _application(request, public_id)
     if application.status != ApplicationStatus.DRAFT:
         return redirect("applications:detail", application.public_id)
+    if application.bundle_id is not None:
+        return _to_its_bundle(application)
     errors: dict[str, str] = {}
     error = ""
     fee, paid = _fee_and_payment(application)
@@ -243,6 +255,13 @@ def check(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def _to_its_bundle(application: Application) -> HttpResponse:
+    """A draft applied for with others is checked, paid and sent with them, so that a
+    bundle is never sent (or paid and sent) in part."""
+    assert application.bundle is not None  # noqa: S101 - the caller checked bundle_id
+    return redirect("applications:bundle-check", application.bundle.public_id)
+
+
 def _fee_and_payment(application: Application) -> tuple[Decimal, Payment | None]:
     """The fee for the current answers (0 if free or not yet known) and its payment."""
     try:
@@ -265,6 +284,8 @@ def pay(request: HttpRequest, public_id: str) -> HttpResponse:
     application = _application(request, public_id)
     if application.status != ApplicationStatus.DRAFT:
         return redirect("applications:detail", application.public_id)
+    if application.bundle_id is not None:
+        return _to_its_bundle(application)
     fee, paid = _fee_and_payment(application)
     if not fee:
         return redirect("applications:check", application.public_id)
@@ -281,13 +302,7 @@ def pay(request: HttpRequest, public_id: str) -> HttpResponse:
             services.application_submit(application=application, applicant=_user(request))
         except (AnswersInvalidError, EligibilityError):
             return redirect("applications:check", application.public_id)
-        except (
-            ValidationError,
-            ApplicationStateError,
-            PaymentDeclinedError,
-            PaymentProviderTimeoutError,
-            PaymentDuplicateError,
-        ) as exc:
+        except PAYMENT_PROBLEMS as exc:
             error = exc.message
         else:
             messages.success(request, _("You have paid and your application has been sent."))
@@ -437,7 +452,12 @@ def bundle_start(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "applications/bundle_start.html",
-        {"event": event, "services": offered, "error": error},
+        {
+            "event": event,
+            "services": offered,
+            "with_fees": any(not service.is_free for service in offered),
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
@@ -502,6 +522,8 @@ def bundle_check(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             bundles.bundle_submit(bundle=bundle, applicant=_user(request))
+        except PaymentRequiredError:
+            return redirect("applications:bundle-pay", bundle.public_id)
         except (ApplicationStateError, ValidationError) as exc:
             error = exc.message
         else:
@@ -523,7 +545,55 @@ def bundle_check(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "applications/bundle_check.html",
-        {"bundle": bundle, "sections": sections, "error": error},
+        {
+            "bundle": bundle,
+            "sections": sections,
+            "fees": bundles.bundle_fees(bundle=bundle),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bundle_pay(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Pay every fee of the bundle with one card, then send it all; on a decline nothing
+    is sent, and the page says what is paid and what is still due."""
+    bundle = _bundle(request, public_id)
+    if bundle.submitted_at is not None:
+        return redirect("applications:bundle", bundle.public_id)
+    error, card_error = "", False
+    if request.method == "POST":
+        try:
+            bundles.bundle_pay(
+                bundle=bundle,
+                applicant=_user(request),
+                card_number=request.POST.get("card_number", ""),
+                attempt=request.POST.get("attempt", "")[:40] or uuid.uuid4().hex,
+            )
+        except PAYMENT_PROBLEMS as exc:
+            error = exc.message
+            card_error = isinstance(
+                exc, CardNumberInvalidError | PaymentDeclinedError | PaymentProviderTimeoutError
+            )
+        else:
+            messages.success(request, _("You have paid and your applications have been sent."))
+            return redirect("applications:bundle", bundle.public_id)
+    fees = bundles.bundle_fees(bundle=bundle)
+    if not (fees.due or error):
+        return redirect("applications:bundle-check", bundle.public_id)
+    return render(
+        request,
+        "applications/bundle_pay.html",
+        {
+            "bundle": bundle,
+            "fees": fees,
+            "attempt": uuid.uuid4().hex,
+            "sandbox": payment_provider().name == "sandbox",
+            "error": error,
+            "card_error": card_error,
+        },
         status=400 if error else 200,
     )
 
