@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
+from ventanilla.catalogue.selectors import definitions_forget
 from ventanilla.catalogue.services import catalogue_load
 from ventanilla.ledger import tiles
 
@@ -85,10 +86,13 @@ def _empty_page_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _empty_tile_cache() -> Iterator[None]:
-    """Complete ledger tiles are cached per process; each test's tree is a new one."""
+    """Ledger tiles and catalogue definitions are kept per process; each test's database
+    is a new one."""
     tiles.cache_clear()
+    definitions_forget()
     yield
     tiles.cache_clear()
+    definitions_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -195,8 +195,11 @@ class UploadRow:
 
 
 def application_upload_rows(*, application: Application) -> list[UploadRow]:
-    """Each file the service asks for, with what the applicant attached (one query)."""
+    """Each file the service asks for, with what the applicant attached (one query, none
+    for a service that asks for no file)."""
     spec = transaction_spec_for(application.definition)
+    if not spec.uploads:
+        return []
     attached = {u.slug: u for u in application.uploads.all()}
     return [
         UploadRow(

@@ -23,7 +23,11 @@ from ventanilla.applications.models import Application, Upload, uploads_storage
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
 from ventanilla.catalogue.models import PublicService
-from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
+from ventanilla.catalogue.selectors import (
+    service_definition_current,
+    transaction_spec_for,
+    working_calendar,
+)
 from ventanilla.catalogue.transactions import TransactionSpec, workflow_days_to_decision
 from ventanilla.core.errors import (
     AnswersInvalidError,
@@ -428,7 +432,7 @@ def application_file(
     person = person_for_user(user=applicant)
     if person is None:
         raise ApplicationStateError(str(NO_REGISTRY_RECORD))
-    definition = service.definitions.defer("definition").get(version=service.version)
+    definition = service_definition_current(service=service)
     spec = transaction_spec_for(definition)
     unknown = sorted(set(answers) - {f.name for f in spec.fields})
     if unknown:

@@ -120,7 +120,7 @@ def _event(
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of sending: it fails with it, all or nothing
 def case_open(
     *,
     reference: str,

@@ -38,6 +38,7 @@ _STOP_WORDS = {
 
 _CALENDARS: dict[str, WorkingCalendar] = {}
 _SPECS: dict[tuple[int, str], TransactionSpec] = {}
+_DEFINITIONS: dict[tuple[int, int], ServiceDefinition] = {}
 _CACHE_LIMIT = 256
 
 
@@ -74,6 +75,26 @@ def transaction_spec_for(definition: ServiceDefinition) -> TransactionSpec:
             _SPECS.clear()
         spec = _SPECS[key] = transaction_spec(section)
     return spec
+
+
+def service_definition_current(*, service: PublicService) -> ServiceDefinition:
+    """The definition version ``service`` is applied for under now. A (service, version)
+    row never changes once loaded, so it is kept per process (without its YAML, which
+    ``transaction_spec_for`` reads once per version)."""
+    key = (service.pk, service.version)
+    definition = _DEFINITIONS.get(key)
+    if definition is None:
+        if len(_DEFINITIONS) >= _CACHE_LIMIT:
+            _DEFINITIONS.clear()
+        definition = _DEFINITIONS[key] = service.definitions.defer("definition").get(
+            version=service.version
+        )
+    return definition
+
+
+def definitions_forget() -> None:
+    """Drop the per-process copies of definitions: after a load, or a test's new database."""
+    _DEFINITIONS.clear()
 
 
 def catalogue_revision() -> str:

@@ -30,6 +30,7 @@ from ventanilla.catalogue.models import (
     ServiceDefinition,
     ServiceSearchEntry,
 )
+from ventanilla.catalogue.selectors import definitions_forget
 from ventanilla.catalogue.transactions import Problem, service_transaction_problems
 from ventanilla.core.errors import CatalogueLoadError
 from ventanilla.core.i18n import fold, language_codes
@@ -352,6 +353,7 @@ def catalogue_load(*, directory: Path, progress: Progress | None = None) -> Cata
             Holiday(date=day, name=name) for day, name in sorted(holidays.items())
         )
     _revision_bump()
+    transaction.on_commit(definitions_forget)
     logger.info(
         "catalogue loaded: %d agencies, %d services (%d new, %d updated, %d retired), %d events",
         report.agencies,
