@@ -142,6 +142,9 @@ def test_a_resident_registers_a_business_pays_and_downloads_the_certificate(
     page.goto("/en/my/ledger/")
     assert page.get_by_role("cell", name="An approved case issued a document").count() == 1
     _assert_accessible(page, "my-ledger")
+    page.goto("/en/my/data/")
+    assert page.get_by_role("heading", name="Who looked at your data").is_visible()
+    _assert_accessible(page, "my-data")
 
 
 def test_a_resident_applies_for_three_services_of_a_life_event_as_a_bundle_and_pays_once(

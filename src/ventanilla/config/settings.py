@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "ventanilla.ledger",
     "ventanilla.payments",
     "ventanilla.casework",
+    "ventanilla.exchange",
     "ventanilla.applications",
     "ventanilla.notifications",
     "ventanilla.portal",

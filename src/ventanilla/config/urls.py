@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("ventanilla.casework.urls")),
     path("", include("ventanilla.ledger.urls")),
+    path("", include("ventanilla.exchange.urls")),
     path("", include("ventanilla.portal.urls")),
 )
 

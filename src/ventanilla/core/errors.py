@@ -110,3 +110,43 @@ class LedgerRecordTypeError(VentanillaError):
 
 class LedgerProofError(ValidationError):
     """A proof or range asked for outside the tree (the public endpoints answer 400)."""
+
+
+class ExchangeError(VentanillaError):
+    """A mediated data call that did not return data; ``reason`` is its code in the log."""
+
+    reason = "failed"
+
+
+class ExchangeNotAllowedError(ExchangeError):
+    """The provider has not granted the client system access to this data service."""
+
+    reason = "not_allowed"
+
+
+class ExchangeNoLegalBasisError(ExchangeError):
+    """Neither the purpose and an open case of the client about the person, nor the
+    person's consent, allows this look-up."""
+
+    reason = "no_legal_basis"
+
+
+class ExchangeSubjectUnknownError(ExchangeError):
+    """The provider's registry has no record of the person or company asked about."""
+
+    reason = "subject_unknown"
+
+
+class ExchangeProviderFailedError(ExchangeError):
+    reason = "provider_failed"
+
+
+class ExchangeProviderTimeoutError(ExchangeError):
+    reason = "provider_timeout"
+
+
+class ExchangeInvalidResponseError(ExchangeError):
+    """The provider answered something that does not match the service's schema: nothing
+    of it is passed on."""
+
+    reason = "invalid_response"

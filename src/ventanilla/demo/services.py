@@ -26,7 +26,10 @@ from ventanilla.catalogue.selectors import transaction_spec_for, working_calenda
 from ventanilla.catalogue.services import catalogue_load
 from ventanilla.catalogue.transactions import Action, Workflow
 from ventanilla.core import national_id
-from ventanilla.core.errors import ValidationError
+from ventanilla.core.errors import ExchangeNotAllowedError, ValidationError
+from ventanilla.exchange.models import DataService, Member, Subsystem
+from ventanilla.exchange.providers import PERSON_SCHEMA
+from ventanilla.exchange.services import access_right_grant, exchange_call
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
 from ventanilla.identity.services import official_add, resident_link_person
@@ -223,6 +226,78 @@ def demo_sign_ins() -> list[DemoSignIn]:
     return sign_ins
 
 
+# Agencies' systems that fetch residents' data, and what for (purposes the population
+# registry's data service allows).
+DEMO_CLIENTS = {
+    "social-security": ("benefits", {"en": "Benefits system", "es": "Sistema de prestaciones"}),
+    "transport-agency": ("licences", {"en": "Licences system", "es": "Sistema de permisos"}),
+    "health-service": ("health-cards", {"en": "Health cards", "es": "Tarjetas sanitarias"}),
+    "tax-agency": ("income", {"en": "Income tax system", "es": "Sistema del IRPF"}),
+}
+DEMO_PURPOSES = {
+    "social-security": "benefit-assessment",
+    "transport-agency": "licence-renewal",
+    "health-service": "health-card-issuance",
+}
+
+
+def demo_exchange_create() -> int:
+    """The information mediator of Demoland: every agency a member; the population
+    registry's person service; access for the systems that need it (the tax agency's has
+    none, so its look-up is refused); and look-ups for the demo resident's open cases, so
+    that their data tracker shows what one looks like. Returns the look-ups made."""
+    if Member.objects.exists():
+        return 0
+    members = {
+        agency.slug: Member.objects.create(
+            agency=agency, instance="DEMO", member_class="GOV", member_code=agency.slug
+        )
+        for agency in Agency.objects.order_by("slug")
+    }
+    population = Subsystem.objects.create(
+        member=members["civil-registry"],
+        code="population",
+        name={"en": "Population registry", "es": "Registro de población"},
+    )
+    person = DataService.objects.create(
+        provider=population,
+        code="population/person",
+        name={"en": "A person's name, birth and address", "es": "Nombre, nacimiento y domicilio"},
+        response_schema=PERSON_SCHEMA,
+        purposes=sorted(DEMO_PURPOSES.values()),
+    )
+    clients = {}
+    for slug, (code, name) in DEMO_CLIENTS.items():
+        clients[slug] = Subsystem.objects.create(member=members[slug], code=code, name=name)
+        if slug in DEMO_PURPOSES:
+            access_right_grant(service=person, client=clients[slug])
+    resident = User.objects.filter(email=RESIDENT_EMAIL).first()
+    if resident is None or not resident.national_id:
+        return 0
+    made = 0
+    cases = Case.objects.filter(applicant=resident, closed_at__isnull=True).select_related("agency")
+    for case in cases:
+        if case.agency.slug in DEMO_PURPOSES:
+            exchange_call(
+                client=clients[case.agency.slug],
+                service_code="population/person",
+                national_id=resident.national_id,
+                purpose=DEMO_PURPOSES[case.agency.slug],
+                case_reference=case.reference,
+            )
+            made += 1
+    try:  # no access right: refused, and logged as refused for the tracker to show
+        exchange_call(
+            client=clients["tax-agency"],
+            service_code="population/person",
+            national_id=resident.national_id,
+            purpose="income-check",
+        )
+    except ExchangeNotAllowedError:
+        made += 1
+    return made
+
+
 def demo_applications_create(*, per_service: int = 14) -> int:
     """Applications in every state of each transactional service, so that queues, My
     Ventanilla and the numbers are not empty; made through the same services as real
@@ -357,6 +432,7 @@ def demo_load(
     created = residents_generate(count=residents, progress=progress)
     demo_accounts_create()
     demo_applications_create()
+    demo_exchange_create()
     ledger_checkpoint()  # the demo's cases are in the ledger: sign them at once
     return DemoReport(
         agencies=catalogue.agencies,

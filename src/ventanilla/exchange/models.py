@@ -1,0 +1,139 @@
+"""The information mediator's tables: who takes part (members and their information
+systems), what they offer (data services), who may ask for what (access rights and the
+person's consents), and every call made through it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ventanilla.exchange.enums import CallOutcome
+from ventanilla.identity.models import Agency
+
+
+class Member(models.Model):
+    """An organisation that takes part in the exchange, named as X-Road names members:
+    instance / member class / member code (DEMO/GOV/civil-registry)."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="member")
+    instance = models.CharField(max_length=40)
+    member_class = models.CharField(max_length=20)
+    member_code = models.CharField(max_length=80)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instance", "member_class", "member_code"], name="exchange_member_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instance}/{self.member_class}/{self.member_code}"
+
+
+class Subsystem(models.Model):
+    """One information system of a member: what asks for data, or answers it."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="subsystems")
+    code = models.CharField(max_length=80)
+    name = models.JSONField(help_text=_("Per language: {'en': ..., 'es': ...}."))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "code"], name="exchange_subsystem_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}/{self.code}"
+
+
+class DataService(models.Model):
+    """Data a subsystem answers with, e.g. ``population/person``: the JSON Schema its answer
+    must match and the purposes it may be used for."""
+
+    provider = models.ForeignKey(Subsystem, on_delete=models.PROTECT, related_name="services")
+    code = models.CharField(max_length=120, unique=True)
+    name = models.JSONField(help_text=_("Per language: {'en': ..., 'es': ...}."))
+    response_schema = models.JSONField(help_text=_("JSON Schema (2020-12) of the answer."))
+    purposes = models.JSONField(
+        default=list,
+        help_text=_("Legal. The purposes the law allows this data to be used for."),
+    )
+    timeout_seconds = models.FloatField(default=5.0)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AccessRight(models.Model):
+    """The provider's permission for one client subsystem to call one data service. Deny
+    by default; revoking keeps the row, so that who could see what, when, stays known."""
+
+    service = models.ForeignKey(DataService, on_delete=models.PROTECT, related_name="rights")
+    client = models.ForeignKey(Subsystem, on_delete=models.PROTECT, related_name="rights")
+    granted_at = models.DateTimeField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ledger_index = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "client"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="exchange_one_live_right",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.service}"
+
+
+class Consent(models.Model):
+    """A person's permission for a member to fetch their data for a purpose that has no
+    legal basis of its own (sharing income data with a bank)."""
+
+    subject = models.CharField(
+        max_length=64,
+        db_index=True,
+        help_text=_("The person's pseudonym (never their id number)."),
+    )
+    recipient = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(max_length=80)
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.purpose}"
+
+
+class Call(models.Model):
+    """One mediated look-up, refused or answered: what the data tracker shows the person."""
+
+    at = models.DateTimeField(db_index=True)
+    client = models.ForeignKey(Subsystem, on_delete=models.PROTECT, related_name="calls")
+    service = models.ForeignKey(DataService, on_delete=models.PROTECT, related_name="calls")
+    subject = models.CharField(
+        max_length=64,
+        db_index=True,
+        help_text=_("The pseudonym of the person looked up (never their id number)."),
+    )
+    purpose = models.CharField(max_length=80)
+    case_reference = models.CharField(max_length=20, blank=True)
+    user_reference = models.CharField(
+        max_length=64, blank=True, help_text=_("The pseudonym of the official who asked.")
+    )
+    outcome = models.CharField(max_length=20, choices=CallOutcome.choices)
+    reason = models.CharField(max_length=40, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    ledger_index = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.service} {self.outcome}"

@@ -1,0 +1,271 @@
+"""Every write of the mediator: members, systems and data services, access rights,
+consents, and the mediated call itself, which checks, fetches, validates and logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ventanilla.casework.models import Case
+from ventanilla.core.errors import (
+    ExchangeError,
+    ExchangeInvalidResponseError,
+    ExchangeNoLegalBasisError,
+    ExchangeNotAllowedError,
+    ExchangeProviderFailedError,
+    ExchangeProviderTimeoutError,
+    NotFoundError,
+    ValidationError,
+)
+from ventanilla.exchange import providers
+from ventanilla.exchange.enums import CallOutcome
+from ventanilla.exchange.models import AccessRight, Call, Consent, DataService, Member, Subsystem
+from ventanilla.identity.models import User
+from ventanilla.ledger.pseudonyms import official_reference, subject_reference
+from ventanilla.ledger.services import ledger_append
+
+
+@dataclass(frozen=True)
+class CallResult:
+    call: Call
+    data: dict[str, Any]
+
+
+@transaction.atomic
+def access_right_grant(
+    *, service: DataService, client: Subsystem, actor: User | None = None
+) -> AccessRight:
+    """Let ``client`` call ``service`` (recorded, and in the ledger). Granting a right that
+    is already live returns it."""
+    live = AccessRight.objects.filter(service=service, client=client, revoked_at=None).first()
+    if live is not None:
+        return live
+    now = timezone.now()
+    entry = ledger_append(
+        kind="exchange.right.granted",
+        agency=service.provider.member.agency.slug,
+        at=now,
+        body=_right_body(service, client, actor),
+    )
+    return AccessRight.objects.create(
+        service=service,
+        client=client,
+        granted_at=now,
+        granted_by=actor,
+        ledger_index=entry.leaf_index,
+    )
+
+
+@transaction.atomic
+def access_right_revoke(*, right: AccessRight, actor: User | None = None) -> AccessRight:
+    right = AccessRight.objects.select_for_update().get(pk=right.pk)
+    if right.revoked_at is not None:
+        raise ValidationError(_("This access was already taken back."), field="right")
+    right.revoked_at = timezone.now()
+    right.revoked_by = actor
+    right.save(update_fields=["revoked_at", "revoked_by"])
+    ledger_append(
+        kind="exchange.right.revoked",
+        agency=right.service.provider.member.agency.slug,
+        at=right.revoked_at,
+        body=_right_body(right.service, right.client, actor),
+    )
+    return right
+
+
+def _right_body(service: DataService, client: Subsystem, actor: User | None) -> dict[str, Any]:
+    return {
+        "service": f"{service.provider}/{service.code}",
+        "client": str(client),
+        "actor": official_reference(user_id=actor.pk) if actor else "system",
+    }
+
+
+@transaction.atomic
+def consent_grant(*, national_id: str, recipient: Member, purpose: str, days: int = 365) -> Consent:
+    """The person lets ``recipient`` fetch their data for ``purpose``, for ``days``."""
+    if not 1 <= days <= 3650:
+        raise ValidationError(_("A consent lasts from 1 day to 10 years."), field="days")
+    if not purpose.strip():
+        raise ValidationError(_("Say what the data may be used for."), field="purpose")
+    now = timezone.now()
+    return Consent.objects.create(
+        subject=subject_reference(national_id=national_id),
+        recipient=recipient,
+        purpose=purpose.strip(),
+        granted_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+
+
+@transaction.atomic
+def consent_revoke(*, consent: Consent, national_id: str) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.subject != subject_reference(national_id=national_id):
+        raise NotFoundError(_("There is no such consent."))
+    if consent.revoked_at is None:
+        consent.revoked_at = timezone.now()
+        consent.save(update_fields=["revoked_at"])
+    return consent
+
+
+def _refusal(
+    client: Subsystem, service: DataService, national_id: str, purpose: str, case_reference: str
+) -> ExchangeError | None:
+    """Why the call may not go ahead, or None. The access right first (deny by default),
+    then the legal basis: the purpose is one the service allows and the case is an open
+    case of the client's agency about this person; or else the person's live consent."""
+    if not AccessRight.objects.filter(service=service, client=client, revoked_at=None).exists():
+        return ExchangeNotAllowedError(
+            _("%(client)s has no access to %(service)s.")
+            % {"client": client, "service": service.code}
+        )
+    if purpose in service.purposes and case_reference:
+        case_ok = Case.objects.filter(
+            reference=case_reference,
+            agency_id=client.member.agency_id,
+            applicant__national_id=national_id,
+            closed_at__isnull=True,
+        ).exists()
+        if case_ok:
+            return None
+    now = timezone.now()
+    consented = Consent.objects.filter(
+        subject=subject_reference(national_id=national_id),
+        recipient=client.member,
+        purpose=purpose,
+        revoked_at=None,
+        expires_at__gt=now,
+    ).exists()
+    if consented:
+        return None
+    return ExchangeNoLegalBasisError(
+        _(
+            "No legal basis: %(purpose)s is not a purpose %(service)s allows with an open "
+            "case of the agency about this person, and the person has not consented."
+        )
+        % {"purpose": purpose or "—", "service": service.code}
+    )
+
+
+def _fetch(service: DataService, national_id: str) -> dict[str, Any]:
+    provider = providers.LOCAL.get(service.code)
+    if provider is None:
+        raise ExchangeProviderFailedError(
+            _("No provider answers %(service)s on this node.") % {"service": service.code}
+        )
+    started = time.monotonic()
+    for attempt in (1, 2):  # data services are reads: one retry is safe
+        try:
+            data = provider(national_id)
+            break
+        except ExchangeError:
+            raise
+        except Exception as error:
+            if attempt == 2:
+                raise ExchangeProviderFailedError(_("The registry could not answer.")) from error
+    if time.monotonic() - started > service.timeout_seconds:
+        raise ExchangeProviderTimeoutError(_("The registry did not answer in time."))
+    try:
+        jsonschema.validate(data, service.response_schema)
+    except jsonschema.ValidationError:
+        raise ExchangeInvalidResponseError(
+            _("The registry's answer does not match %(service)s's schema.")
+            % {"service": service.code}
+        ) from None
+    return data
+
+
+def exchange_call(
+    *,
+    client: Subsystem,
+    service_code: str,
+    national_id: str,
+    purpose: str,
+    case_reference: str = "",
+    official: User | None = None,
+) -> CallResult:
+    """Fetch ``service_code`` about the person with ``national_id`` for ``client``.
+
+    Checks the access right and the legal basis (or consent), asks the provider, checks
+    the answer against the service's schema, and logs the call, refused, failed or
+    completed, with its ledger entry. Typed errors (``core.errors.Exchange*Error``) say
+    why no data came back; the log of a refusal is committed even so, so call this
+    outside a transaction.
+    """
+    service = (
+        DataService.objects.select_related("provider__member__agency")
+        .filter(code=service_code)
+        .first()
+    )
+    if service is None:
+        raise NotFoundError(_("There is no data service %(code)s.") % {"code": service_code})
+    started = time.monotonic()
+    refusal = _refusal(client, service, national_id, purpose, case_reference)
+    if refusal is not None:
+        _log(client, service, national_id, purpose, case_reference, official, started, refusal)
+        raise refusal
+    try:
+        data = _fetch(service, national_id)
+    except ExchangeError as error:
+        _log(client, service, national_id, purpose, case_reference, official, started, error)
+        raise
+    call = _log(client, service, national_id, purpose, case_reference, official, started, None)
+    return CallResult(call=call, data=data)
+
+
+def _log(
+    client: Subsystem,
+    service: DataService,
+    national_id: str,
+    purpose: str,
+    case_reference: str,
+    official: User | None,
+    started: float,
+    error: ExchangeError | None,
+) -> Call:
+    """The call's row and its ledger entry, in their own transaction."""
+    outcome = (
+        CallOutcome.COMPLETED
+        if error is None
+        else CallOutcome.REFUSED
+        if isinstance(error, ExchangeNotAllowedError | ExchangeNoLegalBasisError)
+        else CallOutcome.FAILED
+    )
+    subject = subject_reference(national_id=national_id)
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        entry = ledger_append(
+            kind="exchange.call.completed" if error is None else "exchange.call.refused",
+            agency=client.member.agency.slug,
+            subject=subject,
+            case_reference=case_reference,
+            at=now,
+            body={
+                "client": str(client),
+                "service": f"{service.provider}/{service.code}",
+                "purpose": purpose,
+                "outcome": outcome.value,
+                **({"reason": error.reason} if error is not None else {}),
+            },
+        )
+        return Call.objects.create(
+            at=now,
+            client=client,
+            service=service,
+            subject=subject,
+            purpose=purpose,
+            case_reference=case_reference,
+            user_reference=official_reference(user_id=official.pk) if official else "",
+            outcome=outcome,
+            reason=error.reason if error is not None else "",
+            duration_ms=round((time.monotonic() - started) * 1000),
+            ledger_index=entry.leaf_index,
+        )

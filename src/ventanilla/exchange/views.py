@@ -1,0 +1,91 @@
+"""The data tracker: every look-up of a resident's data, on a page and as a download."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from ventanilla.core.i18n import localized
+from ventanilla.exchange.enums import REASONS
+from ventanilla.exchange.models import Call
+from ventanilla.exchange.selectors import call_list_for_person
+
+
+def _calls(request: HttpRequest) -> Any:
+    national_id = getattr(request.user, "national_id", None)
+    return call_list_for_person(national_id=national_id) if national_id else Call.objects.none()
+
+
+def _row(call: Call) -> dict[str, Any]:
+    return {
+        "at": call.at.isoformat(),
+        "agency": call.client.member.agency.slug,
+        "system": str(call.client),
+        "registry": call.service.provider.member.agency.slug,
+        "data_service": call.service.code,
+        "purpose": call.purpose,
+        "case": call.case_reference,
+        "outcome": call.outcome,
+        "reason": call.reason,
+        "ledger_index": call.ledger_index,
+        "ledger_entry": reverse("ledger:entry", args=[call.ledger_index])
+        if call.ledger_index is not None
+        else "",
+    }
+
+
+@login_required
+@require_GET
+def tracker(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_calls(request), 50).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "call": call,
+            "agency": call.client.member.agency.local_name,
+            "system": localized(call.client.name),
+            "registry": call.service.provider.member.agency.local_name,
+            "service": localized(call.service.name),
+            "reason": REASONS.get(call.reason, ""),
+        }
+        for call in page
+    ]
+    return render(request, "exchange/tracker.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_GET
+def tracker_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    rows = [_row(call) for call in _calls(request)]
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps({"lookups": rows}, indent=2), content_type="application/json"
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        fields = [
+            "at",
+            "agency",
+            "system",
+            "registry",
+            "data_service",
+            "purpose",
+            "case",
+            "outcome",
+            "reason",
+            "ledger_index",
+            "ledger_entry",
+        ]
+        writer = csv.DictWriter(response, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    response["Content-Disposition"] = f'attachment; filename="my-data-lookups.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
