@@ -178,16 +178,19 @@ DEADLINES_EVERY_SECONDS = 600
 
 
 def _deadlines_watch() -> None:
-    """Every few minutes, note cases whose deadline passed (and tell their applicants)."""
+    """Every few minutes, note cases whose deadline passed (and tell their applicants), and
+    forget exchange request ids too old to be replayed."""
     import logging
 
     from django.db import close_old_connections
 
     from ventanilla.casework.services import case_deadlines_check
+    from ventanilla.exchange.services import seen_requests_prune
 
     log = logging.getLogger("ventanilla.deadlines")
     while True:
         try:
+            seen_requests_prune()
             found = case_deadlines_check()
             if found:
                 log.info("%d case(s) newly past their deadline", found)

@@ -74,6 +74,7 @@ def test_embedded_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 LEDGER_KEYS = {
     "VENTANILLA_LEDGER_SIGNING_KEY": base64.b64encode(b"s" * 32).decode(),
     "VENTANILLA_PSEUDONYM_KEY": "p" * 40,
+    "VENTANILLA_EXCHANGE_SIGNING_KEY": base64.b64encode(b"e" * 32).decode(),
 }
 
 
@@ -106,6 +107,15 @@ LEDGER_KEYS = {
                 "VENTANILLA_PSEUDONYM_KEY": "short",
             },
             "VENTANILLA_PSEUDONYM_KEY must be a random value of at least 32 characters",
+        ),
+        (
+            {
+                "SECRET_KEY": "k" * 64,
+                "ALLOWED_HOSTS": "gov.example",
+                "VENTANILLA_LEDGER_SIGNING_KEY": LEDGER_KEYS["VENTANILLA_LEDGER_SIGNING_KEY"],
+                "VENTANILLA_PSEUDONYM_KEY": LEDGER_KEYS["VENTANILLA_PSEUDONYM_KEY"],
+            },
+            "VENTANILLA_EXCHANGE_SIGNING_KEY must be an Ed25519 private key",
         ),
     ],
 )

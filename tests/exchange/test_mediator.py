@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,10 +24,8 @@ from ventanilla.core.errors import (
     ExchangeSubjectUnknownError,
 )
 from ventanilla.exchange import providers
-from ventanilla.exchange.models import Call, Consent, DataService, Member, Subsystem
-from ventanilla.exchange.providers import PERSON_SCHEMA
+from ventanilla.exchange.models import Call, Consent, DataService
 from ventanilla.exchange.services import (
-    access_right_grant,
     access_right_revoke,
     consent_grant,
     consent_revoke,
@@ -40,31 +37,6 @@ from ventanilla.ledger.pseudonyms import subject_reference
 from ventanilla.registries.models import Person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mediator(small_catalogue: Path) -> dict[str, Any]:
-    """The registry provides population/person; the treasury's benefits system asks."""
-    registry, treasury = (
-        Member.objects.create(
-            agency=Agency.objects.get(slug=slug),
-            instance="TEST",
-            member_class="GOV",
-            member_code=slug,
-        )
-        for slug in ("registry", "treasury")
-    )
-    population = Subsystem.objects.create(member=registry, code="population", name={"en": "P"})
-    benefits = Subsystem.objects.create(member=treasury, code="benefits", name={"en": "B"})
-    service = DataService.objects.create(
-        provider=population,
-        code="population/person",
-        name={"en": "Person"},
-        response_schema=PERSON_SCHEMA,
-        purposes=["benefit-assessment"],
-    )
-    access_right_grant(service=service, client=benefits)
-    return {"service": service, "client": benefits, "treasury": treasury}
 
 
 def _call(mediator: dict[str, Any], national_id: str, **kwargs: Any) -> Any:

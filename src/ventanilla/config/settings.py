@@ -302,6 +302,29 @@ if len(VENTANILLA_PSEUDONYM_KEY) < 32:
         "VENTANILLA_PSEUDONYM_KEY must be a random value of at least 32 characters (for "
         "example from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
     )
+# The information mediator (exchange/): this node's Ed25519 key, which signs its requests
+# to other nodes (HTTP Message Signatures, RFC 9421); a separate key from the ledger's.
+if EMBEDDED:
+    VENTANILLA_EXCHANGE_SIGNING_KEY = os.environ.get(
+        "VENTANILLA_EXCHANGE_SIGNING_KEY"
+    ) or _persistent_secret(
+        DATA_DIR / "exchange_signing_key",
+        make=lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+        check=_is_ed25519_seed,
+    )
+else:
+    VENTANILLA_EXCHANGE_SIGNING_KEY = os.environ.get("VENTANILLA_EXCHANGE_SIGNING_KEY", "")
+if not _is_ed25519_seed(VENTANILLA_EXCHANGE_SIGNING_KEY):
+    raise ImproperlyConfigured(
+        "VENTANILLA_EXCHANGE_SIGNING_KEY must be an Ed25519 private key: 32 random bytes in "
+        "base64, like VENTANILLA_LEDGER_SIGNING_KEY (and not the same one)."
+    )
+# The X-Road instance this node's members belong to, and how far a signed request's
+# creation time may be from this node's clock.
+VENTANILLA_EXCHANGE_INSTANCE = os.environ.get("VENTANILLA_EXCHANGE_INSTANCE", "DEMO")
+VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS = int(
+    os.environ.get("VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS", "300")
+)
 # The log's name in its checkpoints, by convention the address it is published at.
 VENTANILLA_LEDGER_ORIGIN = os.environ.get("VENTANILLA_LEDGER_ORIGIN") or (
     VENTANILLA_PUBLIC_URL.split("://", 1)[-1] + "/ledger"

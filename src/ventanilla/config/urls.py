@@ -7,11 +7,17 @@ from django.urls import include, path
 
 from ventanilla.api.urls import api
 from ventanilla.core import health
+from ventanilla.exchange import xroad
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path(
+        "r1/<str:instance>/<str:member_class>/<str:member_code>/<str:subsystem>/<path:service>",
+        xroad.rest,
+        name="xroad-rest",
+    ),
 ]
 
 if settings.VENTANILLA_BENCH_VIEWS:

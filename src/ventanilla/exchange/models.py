@@ -16,7 +16,22 @@ class Member(models.Model):
     """An organisation that takes part in the exchange, named as X-Road names members:
     instance / member class / member code (DEMO/GOV/civil-registry)."""
 
-    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="member")
+    agency = models.OneToOneField(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="member",
+        null=True,
+        blank=True,
+        help_text=_("This node's agency; empty for a member served by another node."),
+    )
+    public_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "For a member on another node: the Ed25519 public key (base64) its signed "
+            "requests are checked with. This node's own members use the node's key."
+        ),
+    )
     instance = models.CharField(max_length=40)
     member_class = models.CharField(max_length=20)
     member_code = models.CharField(max_length=80)
@@ -30,6 +45,15 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instance}/{self.member_class}/{self.member_code}"
+
+    @property
+    def slug(self) -> str:
+        """The agency's slug on this node; the member id for another node's member."""
+        return self.agency.slug if self.agency else str(self)
+
+    @property
+    def local_name(self) -> str:
+        return self.agency.local_name if self.agency else str(self)
 
 
 class Subsystem(models.Model):
@@ -112,6 +136,16 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.purpose}"
+
+
+class SeenRequest(models.Model):
+    """Request ids (X-Road-Id) already received, so that a replayed request is refused."""
+
+    x_road_id = models.CharField(max_length=100, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.x_road_id
 
 
 class Call(models.Model):

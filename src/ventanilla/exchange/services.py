@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,15 @@ from ventanilla.core.errors import (
 )
 from ventanilla.exchange import providers
 from ventanilla.exchange.enums import CallOutcome
-from ventanilla.exchange.models import AccessRight, Call, Consent, DataService, Member, Subsystem
+from ventanilla.exchange.models import (
+    AccessRight,
+    Call,
+    Consent,
+    DataService,
+    Member,
+    SeenRequest,
+    Subsystem,
+)
 from ventanilla.identity.models import User
 from ventanilla.ledger.pseudonyms import official_reference, subject_reference
 from ventanilla.ledger.services import ledger_append
@@ -50,7 +59,7 @@ def access_right_grant(
     now = timezone.now()
     entry = ledger_append(
         kind="exchange.right.granted",
-        agency=service.provider.member.agency.slug,
+        agency=service.provider.member.slug,
         at=now,
         body=_right_body(service, client, actor),
     )
@@ -73,7 +82,7 @@ def access_right_revoke(*, right: AccessRight, actor: User | None = None) -> Acc
     right.save(update_fields=["revoked_at", "revoked_by"])
     ledger_append(
         kind="exchange.right.revoked",
-        agency=right.service.provider.member.agency.slug,
+        agency=right.service.provider.member.slug,
         at=right.revoked_at,
         body=_right_body(right.service, right.client, actor),
     )
@@ -117,17 +126,29 @@ def consent_revoke(*, consent: Consent, national_id: str) -> Consent:
 
 
 def _refusal(
-    client: Subsystem, service: DataService, national_id: str, purpose: str, case_reference: str
+    client: Subsystem,
+    service: DataService,
+    national_id: str,
+    purpose: str,
+    case_reference: str,
+    *,
+    basis_attested: bool,
 ) -> ExchangeError | None:
     """Why the call may not go ahead, or None. The access right first (deny by default),
     then the legal basis: the purpose is one the service allows and the case is an open
-    case of the client's agency about this person; or else the person's live consent."""
+    case of the client's agency about this person; or else the person's live consent.
+
+    A member on another node keeps its cases there: its node checked the legal basis and
+    attests it with its signature (``basis_attested``); the purpose must still be one the
+    service allows, and the call is logged here with the case it names."""
     if not AccessRight.objects.filter(service=service, client=client, revoked_at=None).exists():
         return ExchangeNotAllowedError(
             _("%(client)s has no access to %(service)s.")
             % {"client": client, "service": service.code}
         )
-    if purpose in service.purposes and case_reference:
+    if basis_attested and purpose in service.purposes:
+        return None
+    if purpose in service.purposes and case_reference and client.member.agency_id:
         case_ok = Case.objects.filter(
             reference=case_reference,
             agency_id=client.member.agency_id,
@@ -191,6 +212,8 @@ def exchange_call(
     purpose: str,
     case_reference: str = "",
     official: User | None = None,
+    official_reference_text: str = "",
+    basis_attested: bool = False,
 ) -> CallResult:
     """Fetch ``service_code`` about the person with ``national_id`` for ``client``.
 
@@ -198,7 +221,9 @@ def exchange_call(
     the answer against the service's schema, and logs the call, refused, failed or
     completed, with its ledger entry. Typed errors (``core.errors.Exchange*Error``) say
     why no data came back; the log of a refusal is committed even so, so call this
-    outside a transaction.
+    outside a transaction. ``basis_attested`` is for calls from another node (see
+    ``_refusal``); ``official_reference_text`` is the pseudonym another node gave for its
+    official (X-Road-UserId).
     """
     service = (
         DataService.objects.select_related("provider__member__agency")
@@ -208,16 +233,19 @@ def exchange_call(
     if service is None:
         raise NotFoundError(_("There is no data service %(code)s.") % {"code": service_code})
     started = time.monotonic()
-    refusal = _refusal(client, service, national_id, purpose, case_reference)
+    refusal = _refusal(
+        client, service, national_id, purpose, case_reference, basis_attested=basis_attested
+    )
+    user = official_reference(user_id=official.pk) if official else official_reference_text[:64]
     if refusal is not None:
-        _log(client, service, national_id, purpose, case_reference, official, started, refusal)
+        _log(client, service, national_id, purpose, case_reference, user, started, refusal)
         raise refusal
     try:
         data = _fetch(service, national_id)
     except ExchangeError as error:
-        _log(client, service, national_id, purpose, case_reference, official, started, error)
+        _log(client, service, national_id, purpose, case_reference, user, started, error)
         raise
-    call = _log(client, service, national_id, purpose, case_reference, official, started, None)
+    call = _log(client, service, national_id, purpose, case_reference, user, started, None)
     return CallResult(call=call, data=data)
 
 
@@ -227,7 +255,7 @@ def _log(
     national_id: str,
     purpose: str,
     case_reference: str,
-    official: User | None,
+    user_reference: str,
     started: float,
     error: ExchangeError | None,
 ) -> Call:
@@ -244,7 +272,7 @@ def _log(
     with transaction.atomic(durable=True):
         entry = ledger_append(
             kind="exchange.call.completed" if error is None else "exchange.call.refused",
-            agency=client.member.agency.slug,
+            agency=client.member.slug,
             subject=subject,
             case_reference=case_reference,
             at=now,
@@ -263,9 +291,19 @@ def _log(
             subject=subject,
             purpose=purpose,
             case_reference=case_reference,
-            user_reference=official_reference(user_id=official.pk) if official else "",
+            user_reference=user_reference,
             outcome=outcome,
             reason=error.reason if error is not None else "",
             duration_ms=round((time.monotonic() - started) * 1000),
             ledger_index=entry.leaf_index,
         )
+
+
+def seen_requests_prune() -> int:
+    """Forget request ids older than twice the allowed clock skew: a request that old is
+    refused for its age anyway, so its id cannot be replayed. The worker runs this."""
+    horizon = timezone.now() - dt.timedelta(
+        seconds=2 * settings.VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS
+    )
+    deleted, _ = SeenRequest.objects.filter(at__lt=horizon).delete()
+    return deleted

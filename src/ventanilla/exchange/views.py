@@ -27,9 +27,9 @@ def _calls(request: HttpRequest) -> Any:
 def _row(call: Call) -> dict[str, Any]:
     return {
         "at": call.at.isoformat(),
-        "agency": call.client.member.agency.slug,
+        "agency": call.client.member.slug,
         "system": str(call.client),
-        "registry": call.service.provider.member.agency.slug,
+        "registry": call.service.provider.member.slug,
         "data_service": call.service.code,
         "purpose": call.purpose,
         "case": call.case_reference,
@@ -49,9 +49,9 @@ def tracker(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "call": call,
-            "agency": call.client.member.agency.local_name,
+            "agency": call.client.member.local_name,
             "system": localized(call.client.name),
-            "registry": call.service.provider.member.agency.local_name,
+            "registry": call.service.provider.member.local_name,
             "service": localized(call.service.name),
             "reason": REASONS.get(call.reason, ""),
         }

@@ -1,0 +1,263 @@
+"""The X-Road message protocol for REST, at the edge: ``/r1/{instance}/{memberClass}/
+{memberCode}/{subsystem}/{service}/{subject}`` with the ``X-Road-Client``, ``X-Road-Id``,
+``X-Road-UserId`` and ``X-Road-Issue`` headers, so an agency's own system (or another
+Ventanilla node) calls this node's registries as it would call an X-Road security server.
+
+Where X-Road authenticates the calling security server by TLS, a Ventanilla node signs
+each request with its member's Ed25519 key (HTTP Message Signatures, RFC 9421), covering
+the method, the target URI and the X-Road headers; the receiving side checks the
+signature, the clock skew and that the X-Road-Id was never seen before.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+from http_message_signatures import (
+    HTTPMessageSigner,
+    HTTPMessageVerifier,
+    HTTPSignatureKeyResolver,
+    algorithms,
+)
+from http_message_signatures.exceptions import HTTPMessageSignaturesException
+
+from ventanilla.core.errors import (
+    ExchangeError,
+    ExchangeNoLegalBasisError,
+    ExchangeNotAllowedError,
+    ExchangeProviderTimeoutError,
+    ExchangeSubjectUnknownError,
+    NotFoundError,
+)
+from ventanilla.exchange.models import Member, SeenRequest, Subsystem
+from ventanilla.exchange.services import exchange_call
+
+COVERED = ("@method", "@target-uri", "x-road-client", "x-road-id")
+# How each typed error reads in X-Road's REST error format, with its HTTP status.
+ERRORS: dict[type[ExchangeError], tuple[int, str]] = {
+    ExchangeNotAllowedError: (403, "Server.ServerProxy.AccessDenied"),
+    ExchangeNoLegalBasisError: (403, "Server.ServerProxy.NoLegalBasis"),
+    ExchangeSubjectUnknownError: (404, "Server.ServerProxy.SubjectNotFound"),
+    ExchangeProviderTimeoutError: (504, "Server.ServerProxy.ServiceTimeout"),
+}
+
+
+@cache
+def _node_key(seed: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed))
+
+
+def node_key() -> Ed25519PrivateKey:
+    """This node's signing key (VENTANILLA_EXCHANGE_SIGNING_KEY)."""
+    return _node_key(settings.VENTANILLA_EXCHANGE_SIGNING_KEY)
+
+
+def node_public_key() -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    raw = node_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+@dataclass(frozen=True)
+class ClientId:
+    instance: str
+    member_class: str
+    member_code: str
+    subsystem: str
+
+    @classmethod
+    def parse(cls, header: str) -> ClientId:
+        parts = header.split("/")
+        if len(parts) != 4 or not all(parts):
+            raise ValueError(
+                "X-Road-Client must read INSTANCE/MEMBER_CLASS/MEMBER_CODE/SUBSYSTEM, "
+                f"not {header!r}"
+            )
+        return cls(*parts)
+
+    @property
+    def member_id(self) -> str:
+        return f"{self.instance}/{self.member_class}/{self.member_code}"
+
+
+class _Keys(HTTPSignatureKeyResolver):
+    """Public keys by key id (a member id): this node's own members sign with the node's
+    key; another node's members with the key registered for them."""
+
+    def resolve_public_key(self, key_id: str) -> Ed25519PublicKey:
+        parts = key_id.split("/")
+        member = (
+            Member.objects.filter(
+                instance=parts[0], member_class=parts[1], member_code=parts[2]
+            ).first()
+            if len(parts) == 3
+            else None
+        )
+        if member is None:
+            raise HTTPMessageSignaturesException(f"unknown key id {key_id!r}")
+        if member.agency_id is not None:
+            return node_key().public_key()
+        if not member.public_key:
+            raise HTTPMessageSignaturesException(f"no key registered for {key_id!r}")
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(member.public_key))
+
+    def resolve_private_key(self, key_id: str) -> Ed25519PrivateKey:
+        return node_key()
+
+
+class _Message:
+    """What the signature library reads: method, URL and headers."""
+
+    def __init__(self, method: str, url: str, headers: Mapping[str, str]) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+
+
+def sign_request(*, method: str, url: str, headers: dict[str, str], member_id: str) -> None:
+    """Add ``Signature-Input`` and ``Signature`` to ``headers`` (in place), signed by this
+    node for ``member_id``."""
+    HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=_Keys()).sign(
+        _Message(method, url, headers),
+        key_id=member_id,
+        covered_component_ids=COVERED,
+        created=timezone.now(),
+        label="xroad",
+    )
+
+
+def request_headers(
+    *, client: Subsystem, x_road_id: str = "", user_id: str = "", issue: str = ""
+) -> dict[str, str]:
+    """The X-Road headers of a request from ``client`` (not yet signed)."""
+    headers = {
+        "X-Road-Client": f"{client.member}/{client.code}",
+        "X-Road-Id": x_road_id or uuid.uuid4().hex,
+    }
+    if user_id:
+        headers["X-Road-UserId"] = user_id
+    if issue:
+        headers["X-Road-Issue"] = issue
+    return headers
+
+
+def _error(status: int, kind: str, message: str, x_road_id: str = "") -> HttpResponse:
+    response = HttpResponse(
+        json.dumps({"type": kind, "message": message, "detail": x_road_id}),
+        status=status,
+        content_type="application/json",
+    )
+    response["X-Road-Error"] = kind
+    if x_road_id:
+        response["X-Road-Id"] = x_road_id
+    return response
+
+
+def _verify(request: HttpRequest, client: ClientId) -> str:
+    """Check the signature (by the client's member), its age, and that the request id is
+    new; returns the problem, or "" when all is well."""
+    message = _Message(request.method or "GET", request.build_absolute_uri(), request.headers)
+    skew = dt.timedelta(seconds=settings.VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS)
+    try:
+        results = HTTPMessageVerifier(
+            signature_algorithm=algorithms.ED25519, key_resolver=_Keys()
+        ).verify(message, max_age=skew)
+    except HTTPMessageSignaturesException as error:
+        return f"the request's signature does not verify ({error})"
+    result = results[0]
+    covered = {name.strip('"') for name in result.covered_components}
+    if not set(COVERED) <= covered:
+        return "the signature must cover " + ", ".join(COVERED)
+    if result.parameters.get("keyid") != client.member_id:
+        return "the request is signed by another member than X-Road-Client names"
+    created = dt.datetime.fromtimestamp(int(result.parameters["created"]), tz=dt.UTC)
+    if created - timezone.now() > skew:
+        return "the signature was made in the future: check the clocks"
+    try:
+        with transaction.atomic():
+            SeenRequest.objects.create(x_road_id=request.headers["X-Road-Id"], at=timezone.now())
+    except IntegrityError:
+        return "this X-Road-Id was already used: a replayed request"
+    return ""
+
+
+@csrf_exempt
+@require_GET
+def rest(
+    request: HttpRequest,
+    instance: str,
+    member_class: str,
+    member_code: str,
+    subsystem: str,
+    service: str,
+) -> HttpResponse:
+    """GET /r1/{instance}/{class}/{code}/{subsystem}/{service}/{subject}?purpose=..."""
+    x_road_id = request.headers.get("X-Road-Id", "")
+    try:
+        client_id = ClientId.parse(request.headers.get("X-Road-Client", ""))
+    except ValueError as error:
+        return _error(400, "Client.BadRequest", str(error), x_road_id)
+    if not x_road_id or len(x_road_id) > 100:
+        return _error(400, "Client.BadRequest", "X-Road-Id is required (at most 100 characters)")
+    service_name, _, subject = service.rpartition("/")
+    if not service_name or not subject:
+        return _error(
+            400, "Client.BadRequest", "the path ends with the service and the subject's id"
+        )
+    problem = _verify(request, client_id)
+    if problem:
+        return _error(401, "Client.Unauthorized", problem, x_road_id)
+    provider = Subsystem.objects.filter(
+        member__instance=instance,
+        member__member_class=member_class,
+        member__member_code=member_code,
+        code=subsystem,
+    ).first()
+    client = (
+        Subsystem.objects.select_related("member__agency")
+        .filter(
+            member__instance=client_id.instance,
+            member__member_class=client_id.member_class,
+            member__member_code=client_id.member_code,
+            code=client_id.subsystem,
+        )
+        .first()
+    )
+    if provider is None or client is None:
+        return _error(404, "Server.ServerProxy.UnknownService", "unknown subsystem", x_road_id)
+    try:
+        result = exchange_call(
+            client=client,
+            service_code=f"{subsystem}/{service_name}",
+            national_id=subject,
+            purpose=request.GET.get("purpose", ""),
+            case_reference=request.headers.get("X-Road-Issue", "")[:20],
+            official_reference_text=request.headers.get("X-Road-UserId", ""),
+            basis_attested=client.member.agency_id is None,
+        )
+    except NotFoundError as error:
+        return _error(404, "Server.ServerProxy.UnknownService", error.message, x_road_id)
+    except ExchangeError as error:
+        status, kind = ERRORS.get(type(error), (502, "Server.ServerProxy.ServiceFailed"))
+        return _error(status, kind, error.message, x_road_id)
+    response = HttpResponse(json.dumps(result.data), content_type="application/json")
+    response["X-Road-Id"] = x_road_id
+    response["X-Road-Client"] = request.headers["X-Road-Client"]
+    response["X-Road-Service"] = (
+        f"{instance}/{member_class}/{member_code}/{subsystem}/{service_name}"
+    )
+    return response
