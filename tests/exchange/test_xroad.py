@@ -14,14 +14,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.test import Client
 
 from ventanilla.casework.models import Case
-from ventanilla.exchange import xroad
+from ventanilla.exchange import signing
 from ventanilla.exchange.models import Call, Member, SeenRequest, Subsystem
 from ventanilla.exchange.services import (
     access_right_grant,
     access_right_revoke,
     seen_requests_prune,
 )
-from ventanilla.exchange.xroad import request_headers, sign_request
+from ventanilla.exchange.signing import request_headers, sign_request
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,6 @@ def test_a_request_signed_by_hand_as_rfc_9421_says_is_accepted(
     mediator: dict[str, Any], case: Case
 ) -> None:
     """An independent signer (no signature library): the signature base written out."""
-    from ventanilla.exchange.xroad import node_key
-
     path = PATH.format(subject=case.applicant.national_id, purpose="benefit-assessment")
     created = int(time.time())
     params = (
@@ -72,7 +70,7 @@ def test_a_request_signed_by_hand_as_rfc_9421_says_is_accepted(
         '"x-road-id": by-hand-1\n'
         f'"@signature-params": {params}'
     )
-    signature = base64.b64encode(node_key().sign(base.encode())).decode()
+    signature = base64.b64encode(signing.node_key().sign(base.encode())).decode()
     response = Client().get(
         path,
         headers={
@@ -138,10 +136,8 @@ def test_a_replayed_request_is_refused_with_401(mediator: dict[str, Any], case: 
 def test_a_request_signed_longer_ago_than_the_allowed_skew_is_refused(
     mediator: dict[str, Any], case: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ventanilla.exchange import xroad
-
-    ten_minutes_ago = xroad.timezone.now() - dt.timedelta(minutes=10)
-    monkeypatch.setattr(xroad.timezone, "now", lambda: ten_minutes_ago)
+    ten_minutes_ago = signing.timezone.now() - dt.timedelta(minutes=10)
+    monkeypatch.setattr(signing.timezone, "now", lambda: ten_minutes_ago)
     path, headers = _signed(mediator["client"], case.applicant.national_id)
     monkeypatch.undo()
     response = Client().get(path, headers=headers)
@@ -186,12 +182,10 @@ def _remote_member(mediator: dict[str, Any]) -> tuple[Subsystem, Ed25519PrivateK
 def test_another_nodes_member_signs_with_its_own_key_and_attests_its_legal_basis(
     mediator: dict[str, Any], case: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ventanilla.exchange import xroad
-
     client, key = _remote_member(mediator)
     path = PATH.format(subject=case.applicant.national_id, purpose="benefit-assessment")
     headers = request_headers(client=client, issue="TOWN-2026-1", user_id="ab12")
-    monkeypatch.setattr(xroad, "node_key", lambda: key)  # sign as the other node would
+    monkeypatch.setattr(signing, "node_key", lambda: key)  # sign as the other node would
     sign_request(
         method="GET", url=f"http://testserver{path}", headers=headers, member_id=str(client.member)
     )
@@ -202,7 +196,7 @@ def test_another_nodes_member_signs_with_its_own_key_and_attests_its_legal_basis
     assert (call.case_reference, call.user_reference) == ("TOWN-2026-1", "ab12")
 
     headers = request_headers(client=client)
-    monkeypatch.setattr(xroad, "node_key", lambda: key)
+    monkeypatch.setattr(signing, "node_key", lambda: key)
     bad_path = PATH.format(subject=case.applicant.national_id, purpose="marketing")
     sign_request(
         method="GET",
@@ -228,5 +222,5 @@ def test_request_ids_too_old_to_replay_are_forgotten(mediator: dict[str, Any], c
     path, headers = _signed(mediator["client"], case.applicant.national_id, issue=case.reference)
     assert Client().get(path, headers=headers).status_code == 200
     assert seen_requests_prune() == 0
-    SeenRequest.objects.update(at=xroad.timezone.now() - dt.timedelta(minutes=11))
+    SeenRequest.objects.update(at=signing.timezone.now() - dt.timedelta(minutes=11))
     assert seen_requests_prune() == 1

@@ -85,6 +85,13 @@ class DataService(models.Model):
         help_text=_("Legal. The purposes the law allows this data to be used for."),
     )
     timeout_seconds = models.FloatField(default=5.0)
+    remote_url = models.URLField(
+        blank=True,
+        help_text=_(
+            "For a service another node provides: that node's address. Empty when this "
+            "node's own registry answers."
+        ),
+    )
 
     def __str__(self) -> str:
         return self.code

@@ -25,7 +25,7 @@ from ventanilla.core.errors import (
     NotFoundError,
     ValidationError,
 )
-from ventanilla.exchange import providers
+from ventanilla.exchange import adapters, providers
 from ventanilla.exchange.enums import CallOutcome
 from ventanilla.exchange.models import (
     AccessRight,
@@ -141,7 +141,12 @@ def _refusal(
     A member on another node keeps its cases there: its node checked the legal basis and
     attests it with its signature (``basis_attested``); the purpose must still be one the
     service allows, and the call is logged here with the case it names."""
-    if not AccessRight.objects.filter(service=service, client=client, revoked_at=None).exists():
+    # A service of another node: that node holds the access rights and checks them.
+    granted = (
+        bool(service.remote_url)
+        or AccessRight.objects.filter(service=service, client=client, revoked_at=None).exists()
+    )
+    if not granted:
         return ExchangeNotAllowedError(
             _("%(client)s has no access to %(service)s.")
             % {"client": client, "service": service.code}
@@ -176,8 +181,30 @@ def _refusal(
     )
 
 
-def _fetch(service: DataService, national_id: str) -> dict[str, Any]:
-    provider = providers.LOCAL.get(service.code)
+def _fetch(
+    service: DataService,
+    national_id: str,
+    *,
+    client: Subsystem,
+    purpose: str,
+    case_reference: str,
+    user_reference: str,
+) -> dict[str, Any]:
+    provider: providers.Provider | None
+    if service.remote_url:
+
+        def provider(subject: str) -> dict[str, Any]:
+            return adapters.remote_fetch(
+                service=service,
+                client=client,
+                national_id=subject,
+                purpose=purpose,
+                case_reference=case_reference,
+                user_reference=user_reference,
+            )
+
+    else:
+        provider = providers.LOCAL.get(service.code)
     if provider is None:
         raise ExchangeProviderFailedError(
             _("No provider answers %(service)s on this node.") % {"service": service.code}
@@ -187,6 +214,9 @@ def _fetch(service: DataService, national_id: str) -> dict[str, Any]:
         try:
             data = provider(national_id)
             break
+        except ExchangeProviderFailedError:
+            if attempt == 2:
+                raise
         except ExchangeError:
             raise
         except Exception as error:
@@ -241,7 +271,14 @@ def exchange_call(
         _log(client, service, national_id, purpose, case_reference, user, started, refusal)
         raise refusal
     try:
-        data = _fetch(service, national_id)
+        data = _fetch(
+            service,
+            national_id,
+            client=client,
+            purpose=purpose,
+            case_reference=case_reference,
+            user_reference=user,
+        )
     except ExchangeError as error:
         _log(client, service, national_id, purpose, case_reference, user, started, error)
         raise

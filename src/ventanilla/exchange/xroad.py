@@ -11,15 +11,10 @@ signature, the clock skew and that the X-Road-Id was never seen before.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
-import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -27,9 +22,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from http_message_signatures import (
-    HTTPMessageSigner,
     HTTPMessageVerifier,
-    HTTPSignatureKeyResolver,
     algorithms,
 )
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
@@ -42,10 +35,10 @@ from ventanilla.core.errors import (
     ExchangeSubjectUnknownError,
     NotFoundError,
 )
-from ventanilla.exchange.models import Member, SeenRequest, Subsystem
+from ventanilla.exchange.models import SeenRequest, Subsystem
 from ventanilla.exchange.services import exchange_call
+from ventanilla.exchange.signing import COVERED, Keys, Message
 
-COVERED = ("@method", "@target-uri", "x-road-client", "x-road-id")
 # How each typed error reads in X-Road's REST error format, with its HTTP status.
 ERRORS: dict[type[ExchangeError], tuple[int, str]] = {
     ExchangeNotAllowedError: (403, "Server.ServerProxy.AccessDenied"),
@@ -53,23 +46,6 @@ ERRORS: dict[type[ExchangeError], tuple[int, str]] = {
     ExchangeSubjectUnknownError: (404, "Server.ServerProxy.SubjectNotFound"),
     ExchangeProviderTimeoutError: (504, "Server.ServerProxy.ServiceTimeout"),
 }
-
-
-@cache
-def _node_key(seed: str) -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed))
-
-
-def node_key() -> Ed25519PrivateKey:
-    """This node's signing key (VENTANILLA_EXCHANGE_SIGNING_KEY)."""
-    return _node_key(settings.VENTANILLA_EXCHANGE_SIGNING_KEY)
-
-
-def node_public_key() -> str:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    raw = node_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    return base64.b64encode(raw).decode()
 
 
 @dataclass(frozen=True)
@@ -94,67 +70,6 @@ class ClientId:
         return f"{self.instance}/{self.member_class}/{self.member_code}"
 
 
-class _Keys(HTTPSignatureKeyResolver):
-    """Public keys by key id (a member id): this node's own members sign with the node's
-    key; another node's members with the key registered for them."""
-
-    def resolve_public_key(self, key_id: str) -> Ed25519PublicKey:
-        parts = key_id.split("/")
-        member = (
-            Member.objects.filter(
-                instance=parts[0], member_class=parts[1], member_code=parts[2]
-            ).first()
-            if len(parts) == 3
-            else None
-        )
-        if member is None:
-            raise HTTPMessageSignaturesException(f"unknown key id {key_id!r}")
-        if member.agency_id is not None:
-            return node_key().public_key()
-        if not member.public_key:
-            raise HTTPMessageSignaturesException(f"no key registered for {key_id!r}")
-        return Ed25519PublicKey.from_public_bytes(base64.b64decode(member.public_key))
-
-    def resolve_private_key(self, key_id: str) -> Ed25519PrivateKey:
-        return node_key()
-
-
-class _Message:
-    """What the signature library reads: method, URL and headers."""
-
-    def __init__(self, method: str, url: str, headers: Mapping[str, str]) -> None:
-        self.method = method
-        self.url = url
-        self.headers = headers
-
-
-def sign_request(*, method: str, url: str, headers: dict[str, str], member_id: str) -> None:
-    """Add ``Signature-Input`` and ``Signature`` to ``headers`` (in place), signed by this
-    node for ``member_id``."""
-    HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=_Keys()).sign(
-        _Message(method, url, headers),
-        key_id=member_id,
-        covered_component_ids=COVERED,
-        created=timezone.now(),
-        label="xroad",
-    )
-
-
-def request_headers(
-    *, client: Subsystem, x_road_id: str = "", user_id: str = "", issue: str = ""
-) -> dict[str, str]:
-    """The X-Road headers of a request from ``client`` (not yet signed)."""
-    headers = {
-        "X-Road-Client": f"{client.member}/{client.code}",
-        "X-Road-Id": x_road_id or uuid.uuid4().hex,
-    }
-    if user_id:
-        headers["X-Road-UserId"] = user_id
-    if issue:
-        headers["X-Road-Issue"] = issue
-    return headers
-
-
 def _error(status: int, kind: str, message: str, x_road_id: str = "") -> HttpResponse:
     response = HttpResponse(
         json.dumps({"type": kind, "message": message, "detail": x_road_id}),
@@ -170,11 +85,11 @@ def _error(status: int, kind: str, message: str, x_road_id: str = "") -> HttpRes
 def _verify(request: HttpRequest, client: ClientId) -> str:
     """Check the signature (by the client's member), its age, and that the request id is
     new; returns the problem, or "" when all is well."""
-    message = _Message(request.method or "GET", request.build_absolute_uri(), request.headers)
+    message = Message(request.method or "GET", request.build_absolute_uri(), request.headers)
     skew = dt.timedelta(seconds=settings.VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS)
     try:
         results = HTTPMessageVerifier(
-            signature_algorithm=algorithms.ED25519, key_resolver=_Keys()
+            signature_algorithm=algorithms.ED25519, key_resolver=Keys()
         ).verify(message, max_age=skew)
     except HTTPMessageSignaturesException as error:
         return f"the request's signature does not verify ({error})"
