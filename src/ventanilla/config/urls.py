@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from ventanilla.api.urls import api
 from ventanilla.core import health
+from ventanilla.exchange import views as exchange_views
 from ventanilla.exchange import xroad
 
 urlpatterns = [
@@ -22,6 +23,9 @@ urlpatterns = [
 
 if settings.VENTANILLA_BENCH_VIEWS:
     urlpatterns.append(path("bench/bare", health.bench_bare, name="bench-bare"))
+    urlpatterns.append(
+        path("bench/direct/population/person/<str:subject>", exchange_views.bench_direct)
+    )
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),

@@ -4,6 +4,7 @@ consents, and the mediated call itself, which checks, fetches, validates and log
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -181,6 +182,22 @@ def _refusal(
     )
 
 
+_VALIDATORS: dict[tuple[int, str], jsonschema.Draft202012Validator] = {}
+
+
+def _validator(service: DataService) -> jsonschema.Draft202012Validator:
+    """The service's response validator, kept per process: building one checks the schema
+    itself, which costs more than checking an answer."""
+    key = (service.pk, json.dumps(service.response_schema, sort_keys=True))
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        if len(_VALIDATORS) >= 256:
+            _VALIDATORS.clear()
+        jsonschema.Draft202012Validator.check_schema(service.response_schema)
+        validator = _VALIDATORS[key] = jsonschema.Draft202012Validator(service.response_schema)
+    return validator
+
+
 def _fetch(
     service: DataService,
     national_id: str,
@@ -225,7 +242,7 @@ def _fetch(
     if time.monotonic() - started > service.timeout_seconds:
         raise ExchangeProviderTimeoutError(_("The registry did not answer in time."))
     try:
-        jsonschema.validate(data, service.response_schema)
+        _validator(service).validate(data)
     except jsonschema.ValidationError:
         raise ExchangeInvalidResponseError(
             _("The registry's answer does not match %(service)s's schema.")
@@ -244,6 +261,8 @@ def exchange_call(
     official: User | None = None,
     official_reference_text: str = "",
     basis_attested: bool = False,
+    x_road_id: str = "",
+    service: DataService | None = None,
 ) -> CallResult:
     """Fetch ``service_code`` about the person with ``national_id`` for ``client``.
 
@@ -255,11 +274,12 @@ def exchange_call(
     ``_refusal``); ``official_reference_text`` is the pseudonym another node gave for its
     official (X-Road-UserId).
     """
-    service = (
-        DataService.objects.select_related("provider__member__agency")
-        .filter(code=service_code)
-        .first()
-    )
+    if service is None or service.code != service_code:
+        service = (
+            DataService.objects.select_related("provider__member__agency")
+            .filter(code=service_code)
+            .first()
+        )
     if service is None:
         raise NotFoundError(_("There is no data service %(code)s.") % {"code": service_code})
     started = time.monotonic()
@@ -268,7 +288,17 @@ def exchange_call(
     )
     user = official_reference(user_id=official.pk) if official else official_reference_text[:64]
     if refusal is not None:
-        _log(client, service, national_id, purpose, case_reference, user, started, refusal)
+        _log(
+            client,
+            service,
+            national_id,
+            purpose,
+            case_reference,
+            user,
+            started,
+            refusal,
+            x_road_id=x_road_id,
+        )
         raise refusal
     try:
         data = _fetch(
@@ -280,9 +310,29 @@ def exchange_call(
             user_reference=user,
         )
     except ExchangeError as error:
-        _log(client, service, national_id, purpose, case_reference, user, started, error)
+        _log(
+            client,
+            service,
+            national_id,
+            purpose,
+            case_reference,
+            user,
+            started,
+            error,
+            x_road_id=x_road_id,
+        )
         raise
-    call = _log(client, service, national_id, purpose, case_reference, user, started, None)
+    call = _log(
+        client,
+        service,
+        national_id,
+        purpose,
+        case_reference,
+        user,
+        started,
+        None,
+        x_road_id=x_road_id,
+    )
     return CallResult(call=call, data=data)
 
 
@@ -295,6 +345,8 @@ def _log(
     user_reference: str,
     started: float,
     error: ExchangeError | None,
+    *,
+    x_road_id: str = "",
 ) -> Call:
     """The call's row and its ledger entry, in their own transaction."""
     outcome = (
@@ -307,6 +359,8 @@ def _log(
     subject = subject_reference(national_id=national_id)
     now = timezone.now()
     with transaction.atomic(durable=True):
+        if x_road_id:
+            SeenRequest.objects.create(x_road_id=x_road_id, at=now)
         entry = ledger_append(
             kind="exchange.call.completed" if error is None else "exchange.call.refused",
             agency=client.member.slug,

@@ -40,15 +40,21 @@ class Keys(HTTPSignatureKeyResolver):
     """Public keys by key id (a member id): this node's own members sign with the node's
     key; another node's members with the key registered for them."""
 
+    def __init__(self, *, known: Member | None = None) -> None:
+        self.known = known  # the member the request says it comes from, already loaded
+
     def resolve_public_key(self, key_id: str) -> Ed25519PublicKey:
         parts = key_id.split("/")
-        member = (
-            Member.objects.filter(
-                instance=parts[0], member_class=parts[1], member_code=parts[2]
-            ).first()
-            if len(parts) == 3
-            else None
-        )
+        if self.known is not None and key_id == str(self.known):
+            member: Member | None = self.known
+        else:
+            member = (
+                Member.objects.filter(
+                    instance=parts[0], member_class=parts[1], member_code=parts[2]
+                ).first()
+                if len(parts) == 3
+                else None
+            )
         if member is None:
             raise HTTPMessageSignaturesException(f"unknown key id {key_id!r}")
         if member.agency_id is not None:

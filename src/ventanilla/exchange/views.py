@@ -13,7 +13,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from ventanilla.core.errors import ExchangeError
 from ventanilla.core.i18n import localized
+from ventanilla.exchange import providers
 from ventanilla.exchange.enums import REASONS
 from ventanilla.exchange.models import Call
 from ventanilla.exchange.selectors import call_list_for_person
@@ -89,3 +91,14 @@ def tracker_download(request: HttpRequest, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="my-data-lookups.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def bench_direct(request: HttpRequest, subject: str) -> HttpResponse:
+    """bench/exchange.py's baseline: the population registry's answer straight from the
+    provider, unmediated (VENTANILLA_BENCH_VIEWS only)."""
+    try:
+        data = providers.LOCAL["population/person"](subject)
+    except ExchangeError as error:
+        return HttpResponse(error.message, status=404, content_type="text/plain")
+    return HttpResponse(json.dumps(data), content_type="application/json")

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -35,10 +35,11 @@ from ventanilla.core.errors import (
     ExchangeSubjectUnknownError,
     NotFoundError,
 )
-from ventanilla.exchange.models import SeenRequest, Subsystem
+from ventanilla.exchange.models import DataService, Member, SeenRequest, Subsystem
 from ventanilla.exchange.services import exchange_call
 from ventanilla.exchange.signing import COVERED, Keys, Message
 
+REPLAYED = "this X-Road-Id was already used: a replayed request"
 # How each typed error reads in X-Road's REST error format, with its HTTP status.
 ERRORS: dict[type[ExchangeError], tuple[int, str]] = {
     ExchangeNotAllowedError: (403, "Server.ServerProxy.AccessDenied"),
@@ -82,14 +83,14 @@ def _error(status: int, kind: str, message: str, x_road_id: str = "") -> HttpRes
     return response
 
 
-def _verify(request: HttpRequest, client: ClientId) -> str:
+def _verify(request: HttpRequest, client: ClientId, member: Member) -> str:
     """Check the signature (by the client's member), its age, and that the request id is
     new; returns the problem, or "" when all is well."""
     message = Message(request.method or "GET", request.build_absolute_uri(), request.headers)
     skew = dt.timedelta(seconds=settings.VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS)
     try:
         results = HTTPMessageVerifier(
-            signature_algorithm=algorithms.ED25519, key_resolver=Keys()
+            signature_algorithm=algorithms.ED25519, key_resolver=Keys(known=member)
         ).verify(message, max_age=skew)
     except HTTPMessageSignaturesException as error:
         return f"the request's signature does not verify ({error})"
@@ -102,12 +103,9 @@ def _verify(request: HttpRequest, client: ClientId) -> str:
     created = dt.datetime.fromtimestamp(int(result.parameters["created"]), tz=dt.UTC)
     if created - timezone.now() > skew:
         return "the signature was made in the future: check the clocks"
-    try:
-        with transaction.atomic():
-            SeenRequest.objects.create(x_road_id=request.headers["X-Road-Id"], at=timezone.now())
-    except IntegrityError:
-        return "this X-Road-Id was already used: a replayed request"
-    return ""
+    if SeenRequest.objects.filter(x_road_id=request.headers["X-Road-Id"]).exists():
+        return REPLAYED
+    return ""  # the id is recorded with the call's log, in the same transaction
 
 
 @csrf_exempt
@@ -133,15 +131,6 @@ def rest(
         return _error(
             400, "Client.BadRequest", "the path ends with the service and the subject's id"
         )
-    problem = _verify(request, client_id)
-    if problem:
-        return _error(401, "Client.Unauthorized", problem, x_road_id)
-    provider = Subsystem.objects.filter(
-        member__instance=instance,
-        member__member_class=member_class,
-        member__member_code=member_code,
-        code=subsystem,
-    ).first()
     client = (
         Subsystem.objects.select_related("member__agency")
         .filter(
@@ -152,18 +141,38 @@ def rest(
         )
         .first()
     )
-    if provider is None or client is None:
-        return _error(404, "Server.ServerProxy.UnknownService", "unknown subsystem", x_road_id)
+    if client is None:
+        return _error(401, "Client.Unauthorized", "unknown X-Road-Client", x_road_id)
+    problem = _verify(request, client_id, client.member)
+    if problem:
+        return _error(401, "Client.Unauthorized", problem, x_road_id)
+    data_service = (
+        DataService.objects.select_related("provider__member__agency")
+        .filter(
+            code=f"{subsystem}/{service_name}",
+            provider__code=subsystem,
+            provider__member__instance=instance,
+            provider__member__member_class=member_class,
+            provider__member__member_code=member_code,
+        )
+        .first()
+    )
+    if data_service is None:
+        return _error(404, "Server.ServerProxy.UnknownService", "unknown service", x_road_id)
     try:
         result = exchange_call(
             client=client,
-            service_code=f"{subsystem}/{service_name}",
+            service_code=data_service.code,
+            service=data_service,
             national_id=subject,
             purpose=request.GET.get("purpose", ""),
             case_reference=request.headers.get("X-Road-Issue", "")[:20],
             official_reference_text=request.headers.get("X-Road-UserId", ""),
             basis_attested=client.member.agency_id is None,
+            x_road_id=x_road_id,
         )
+    except IntegrityError:  # the same request, twice at once: the other one was first
+        return _error(401, "Client.Unauthorized", REPLAYED, x_road_id)
     except NotFoundError as error:
         return _error(404, "Server.ServerProxy.UnknownService", error.message, x_road_id)
     except ExchangeError as error:
