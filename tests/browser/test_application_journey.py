@@ -10,6 +10,7 @@ import pytest
 from tests import factories
 from tests.browser.test_journey import _assert_accessible, page  # noqa: F401 - fixture
 from ventanilla.casework.models import IssuedDocument
+from ventanilla.exchange.models import ConsentPurpose, Member
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency
 from ventanilla.ledger.services import ledger_checkpoint
@@ -145,6 +146,15 @@ def test_a_resident_registers_a_business_pays_and_downloads_the_certificate(
     page.goto("/en/my/data/")
     assert page.get_by_role("heading", name="Who looked at your data").is_visible()
     _assert_accessible(page, "my-data")
+    bank = Member.objects.create(
+        instance="DEMO", member_class="COM", member_code="demobank", name={"en": "Demobank"}
+    )
+    ConsentPurpose.objects.create(recipient=bank, code="loan", name={"en": "A loan"})
+    page.goto("/en/my/consents/")
+    _assert_accessible(page, "my-consents")
+    page.get_by_role("button", name="Give my consent").click()
+    assert page.get_by_text("Choose what you agree to.").first.is_visible()
+    _assert_accessible(page, "my-consents-error")
 
 
 def test_a_resident_applies_for_three_services_of_a_life_event_as_a_bundle_and_pays_once(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -27,7 +30,7 @@ from ventanilla.catalogue.services import catalogue_load
 from ventanilla.catalogue.transactions import Action, Workflow
 from ventanilla.core import national_id
 from ventanilla.core.errors import ExchangeNotAllowedError, ValidationError
-from ventanilla.exchange.models import DataService, Member, Subsystem
+from ventanilla.exchange.models import ConsentPurpose, DataService, Member, Subsystem
 from ventanilla.exchange.providers import PERSON_SCHEMA
 from ventanilla.exchange.services import access_right_grant, exchange_call
 from ventanilla.identity.enums import Role
@@ -271,6 +274,31 @@ def demo_exchange_create() -> int:
         clients[slug] = Subsystem.objects.create(member=members[slug], code=code, name=name)
         if slug in DEMO_PURPOSES:
             access_right_grant(service=person, client=clients[slug])
+    # A bank on its own node: it may fetch a person's data only with their consent.
+    bank_key = (
+        Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    )
+    bank = Member.objects.create(
+        instance="DEMO",
+        member_class="COM",
+        member_code="demobank",
+        name={"en": "Demobank", "es": "Demobanco"},
+        public_key=base64.b64encode(bank_key).decode(),
+    )
+    loans = Subsystem.objects.create(
+        member=bank, code="loans", name={"en": "Loans", "es": "Préstamos"}
+    )
+    access_right_grant(service=person, client=loans)
+    loan_check = ConsentPurpose.objects.create(
+        recipient=bank,
+        code="loan-application",
+        name={
+            "en": "Checking your name, date of birth and address when you apply for a loan",
+            "es": "Comprobar su nombre, fecha de nacimiento y domicilio al pedir un préstamo",
+        },
+        max_days=365,
+    )
+    loan_check.services.add(person)
     resident = User.objects.filter(email=RESIDENT_EMAIL).first()
     if resident is None or not resident.national_id:
         return 0

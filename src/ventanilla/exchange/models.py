@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.core.i18n import localized
 from ventanilla.exchange.enums import CallOutcome
 from ventanilla.identity.models import Agency
 
@@ -23,6 +24,11 @@ class Member(models.Model):
         null=True,
         blank=True,
         help_text=_("This node's agency; empty for a member served by another node."),
+    )
+    name = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Per language, for a member that is not one of this node's agencies."),
     )
     public_key = models.CharField(
         max_length=64,
@@ -53,7 +59,9 @@ class Member(models.Model):
 
     @property
     def local_name(self) -> str:
-        return self.agency.local_name if self.agency else str(self)
+        if self.agency:
+            return self.agency.local_name
+        return localized(self.name) or str(self)
 
 
 class Subsystem(models.Model):
@@ -124,6 +132,26 @@ class AccessRight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} → {self.service}"
+
+
+class ConsentPurpose(models.Model):
+    """What a member may ask people's consent for: a purpose the law gives no basis of its
+    own (a bank checking a loan applicant's identity), the data it covers, and for how
+    long a consent lasts at most."""
+
+    recipient = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="consent_purposes")
+    code = models.CharField(max_length=80)
+    name = models.JSONField(help_text=_("Per language: what the data is used for."))
+    services = models.ManyToManyField(DataService, related_name="consent_purposes")
+    max_days = models.PositiveSmallIntegerField(default=365)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "code"], name="exchange_purpose_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.code}"
 
 
 class Consent(models.Model):

@@ -32,6 +32,7 @@ from ventanilla.exchange.models import (
     AccessRight,
     Call,
     Consent,
+    ConsentPurpose,
     DataService,
     Member,
     SeenRequest,
@@ -112,6 +113,26 @@ def consent_grant(*, national_id: str, recipient: Member, purpose: str, days: in
         purpose=purpose.strip(),
         granted_at=now,
         expires_at=now + dt.timedelta(days=days),
+    )
+
+
+def consent_give(*, national_id: str, purpose_id: str, days: str) -> Consent:
+    """The person's own consent, from the consents page: one of the purposes members
+    offer, for one of the lengths allowed (at most the purpose's ``max_days``)."""
+    purpose = (
+        ConsentPurpose.objects.select_related("recipient").filter(pk=purpose_id).first()
+        if purpose_id.isdigit()
+        else None
+    )
+    if purpose is None:
+        raise ValidationError(_("Choose what you agree to."), field="purpose")
+    if not days.isdigit() or not 1 <= int(days) <= purpose.max_days:
+        raise ValidationError(
+            _("Choose for how long: at most %(days)s days.") % {"days": purpose.max_days},
+            field="days",
+        )
+    return consent_grant(
+        national_id=national_id, recipient=purpose.recipient, purpose=purpose.code, days=int(days)
     )
 
 

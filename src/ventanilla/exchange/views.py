@@ -6,19 +6,34 @@ import csv
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ventanilla.core.errors import ExchangeError
+from ventanilla.core.errors import ExchangeError, NotFoundError, ValidationError
 from ventanilla.core.i18n import localized
 from ventanilla.exchange import providers
 from ventanilla.exchange.enums import REASONS
-from ventanilla.exchange.models import Call
-from ventanilla.exchange.selectors import call_list_for_person
+from ventanilla.exchange.models import Call, Consent
+from ventanilla.exchange.selectors import (
+    call_list_for_person,
+    consent_list_for_person,
+    consent_purpose_list,
+)
+from ventanilla.exchange.services import consent_give, consent_revoke
+
+# How long a consent may be given for, as the consents page offers it.
+DURATIONS = [
+    ("30", gettext_lazy("30 days")),
+    ("90", gettext_lazy("90 days")),
+    ("365", gettext_lazy("A year")),
+]
 
 
 def _calls(request: HttpRequest) -> Any:
@@ -102,3 +117,58 @@ def bench_direct(request: HttpRequest, subject: str) -> HttpResponse:
     except ExchangeError as error:
         return HttpResponse(error.message, status=404, content_type="text/plain")
     return HttpResponse(json.dumps(data), content_type="application/json")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consents(request: HttpRequest) -> HttpResponse:
+    """The person's consents: give one for a purpose a member offers, or take one back."""
+    national_id = getattr(request.user, "national_id", None)
+    if not national_id:
+        raise Http404(_("Consents are for accounts linked to the population registry."))
+    error: ValidationError | None = None
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                wanted = request.POST["revoke"]
+                consent = Consent.objects.filter(pk=wanted).first() if wanted.isdigit() else None
+                if consent is None:
+                    raise Http404(_("There is no such consent."))
+                consent_revoke(consent=consent, national_id=national_id)
+                messages.success(request, _("Your consent is taken back: it no longer works."))
+            else:
+                consent_give(
+                    national_id=national_id,
+                    purpose_id=request.POST.get("purpose", ""),
+                    days=request.POST.get("days", ""),
+                )
+                messages.success(request, _("Your consent is given."))
+            return redirect("exchange:consents")
+        except NotFoundError as exc:
+            raise Http404(exc.message) from None
+        except ValidationError as exc:
+            error = exc
+    purposes = [
+        {"purpose": p, "name": localized(p.name), "recipient": p.recipient.local_name}
+        for p in consent_purpose_list()
+    ]
+    rows = [
+        {
+            "row": row,
+            "name": localized(row.purpose.name) if row.purpose else row.consent.purpose,
+        }
+        for row in consent_list_for_person(national_id=national_id)
+    ]
+    return render(
+        request,
+        "exchange/consents.html",
+        {
+            "purposes": purposes,
+            "rows": rows,
+            "error": error,
+            "durations": DURATIONS,
+            "chosen": request.POST.get("purpose", ""),
+            "chosen_days": request.POST.get("days", ""),
+        },
+        status=400 if error else 200,
+    )
