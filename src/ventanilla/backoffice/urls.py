@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.agency_dashboard, name="agency"),
     path("<slug:slug>/cases/", views.case_queue, name="cases"),
+    path("<slug:slug>/exchange/", views.exchange, name="exchange"),
     path("<slug:slug>/cases/<str:reference>/", views.case_detail, name="case"),
     path(
         "<slug:slug>/cases/<str:reference>/files/<slug:upload>/",

@@ -39,6 +39,10 @@ from ventanilla.core.errors import (
     ValidationError,
 )
 from ventanilla.core.i18n import localized
+from ventanilla.exchange import selectors as exchange_selectors
+from ventanilla.exchange.enums import REASONS
+from ventanilla.exchange.models import Subsystem
+from ventanilla.exchange.services import access_right_grant, access_right_revoke
 from ventanilla.identity import selectors
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
@@ -262,6 +266,55 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
             "may_revoke": Role.APPROVER in roles,
             "state_labels": {slug: _state_label(s) for slug, s in spec.workflow.states.items()},
             "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@official_required
+def exchange(request: HttpRequest, slug: str) -> HttpResponse:
+    """The agency in the data exchange: its services and who may call them, its systems'
+    rights, and the last 30 days of calls. Its administrators grant and revoke rights."""
+    agency = _agency(request, slug)
+    official = _official(request)
+    is_admin = Role.AGENCY_ADMIN in casework_selectors.official_roles(
+        official=official, agency=agency
+    )
+    error = ""
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied(_("Only the agency's administrators manage access rights."))
+        try:
+            if "revoke" in request.POST:
+                right = exchange_selectors.access_right_get_for_agency(
+                    agency=agency, pk=request.POST["revoke"]
+                )
+                access_right_revoke(right=right, actor=official)
+                messages.success(request, _("The access is taken back."))
+            else:
+                service = exchange_selectors.data_service_get_for_agency(
+                    agency=agency, pk=request.POST.get("service", "")
+                )
+                client = Subsystem.objects.filter(pk=request.POST.get("client") or 0).first()
+                if client is None:
+                    raise ValidationError(_("Choose the system to give access to."), field="client")
+                access_right_grant(service=service, client=client, actor=official)
+                messages.success(request, _("The access is given."))
+            return redirect("backoffice:exchange", agency.slug)
+        except NotFoundError as exc:
+            raise Http404(exc.message) from None
+        except ValidationError as exc:
+            error = exc.message
+    return render(
+        request,
+        "backoffice/exchange.html",
+        {
+            "agency": agency,
+            "overview": exchange_selectors.exchange_overview_for_agency(agency=agency),
+            "is_admin": is_admin,
+            "error": error,
+            "reasons": REASONS,
         },
         status=400 if error else 200,
     )
