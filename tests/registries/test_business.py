@@ -172,7 +172,7 @@ def test_a_company_with_bad_input_is_refused_naming_the_field() -> None:
         (
             {"code": "12345679"},
             "code",
-            "A company's registry code has 8 digits, the last a check digit, like 12345678: "
+            "A company's registry code has 8 digits, the last a check digit, like 12345672: "
             "check that you typed every digit right.",
         ),
     ]

@@ -50,7 +50,7 @@ def company_code_normalize(value: str, *, field: str) -> str:
         raise ValidationError(
             _(
                 "A company's registry code has %(length)d digits, the last a check digit, "
-                "like 12345678: check that you typed every digit right."
+                "like 12345672: check that you typed every digit right."
             )
             % {"length": COMPANY_CODE_LENGTH},
             field=field,
