@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import (
@@ -18,14 +20,23 @@ from ventanilla.core import national_id
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
 from ventanilla.identity.services import official_add, resident_link_person
-from ventanilla.registries.models import Person
+from ventanilla.registries.enums import BoardRole, LandUse, LegalForm
+from ventanilla.registries.identifiers import company_code_make
+from ventanilla.registries.models import Company, Parcel, Person, Vehicle
+from ventanilla.registries.services import (
+    company_found,
+    parcel_register,
+    person_birth_register,
+    vehicle_register,
+)
 
 _sequence = itertools.count(1)
 
 
-def person(**overrides: object) -> Person:
+def person(**overrides: Any) -> Person:
+    """A person entered in the population registry (by registering their birth)."""
     number = next(_sequence)
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "national_id": national_id.make(200_000_000 + number),
         "given_name": "Ana",
         "family_name": f"García {number}",
@@ -35,7 +46,60 @@ def person(**overrides: object) -> Person:
         "municipality": "Port Demo",
     }
     values.update(overrides)
-    return Person.objects.create(**values)
+    return person_birth_register(**values)
+
+
+def company(*, board: Sequence[Person] = (), **overrides: Any) -> Company:
+    """A limited company founded in 2015, with ``board`` (or one new person) as directors."""
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "code": company_code_make(3_000_000 + number),
+        "name": f"Conservas {number} S.L.",
+        "legal_form": LegalForm.LIMITED_COMPANY,
+        "founded_on": dt.date(2015, 6, 1),
+        "address": "Muelle Norte 4",
+        "postcode": "10001",
+        "municipality": "Port Demo",
+        "activities": ["10.20"],
+        "board": [(member.national_id, BoardRole.DIRECTOR) for member in board or [person()]],
+    }
+    values.update(overrides)
+    return company_found(**values)
+
+
+def party_code(party: Person | Company) -> str:
+    return party.national_id if isinstance(party, Person) else party.code
+
+
+def parcel(*, owners: Sequence[tuple[Person | Company, str]] = (), **overrides: Any) -> Parcel:
+    """A residential parcel in Port Demo registered in 2010, owned by ``owners`` (with
+    their shares) or wholly by one new person."""
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "cadastral_number": f"10001:001:{number:04d}",
+        "municipality": "Port Demo",
+        "area_m2": 600,
+        "land_use": LandUse.RESIDENTIAL,
+        "owners": [(party_code(owner), share) for owner, share in owners or [(person(), "1/1")]],
+        "registered_on": dt.date(2010, 1, 1),
+    }
+    values.update(overrides)
+    return parcel_register(**values)
+
+
+def vehicle(*, keeper: Person | Company | None = None, **overrides: Any) -> Vehicle:
+    """A car first registered in 2020, kept by ``keeper`` or one new person."""
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "plate": f"{number % 10_000:04d} BCD",
+        "vin": f"VSSZZZ6JZ{number:08d}",
+        "make": "Seat",
+        "model": "Ibiza",
+        "first_registered_on": dt.date(2020, 5, 4),
+        "keeper": party_code(keeper or person()),
+    }
+    values.update(overrides)
+    return vehicle_register(**values)
 
 
 def user(*, email: str | None = None, password: str = "a-long-test-password") -> User:

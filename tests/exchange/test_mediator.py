@@ -26,6 +26,7 @@ from ventanilla.core.errors import (
 from ventanilla.exchange import providers
 from ventanilla.exchange.models import Call, Consent, DataService
 from ventanilla.exchange.services import (
+    access_right_grant,
     access_right_revoke,
     consent_grant,
     consent_revoke,
@@ -35,6 +36,8 @@ from ventanilla.identity.models import Agency
 from ventanilla.ledger.models import Entry
 from ventanilla.ledger.pseudonyms import subject_reference
 from ventanilla.registries.models import Person
+from ventanilla.registries.schemas import SCHEMAS
+from ventanilla.registries.services import person_birth_register
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +245,32 @@ def test_the_data_tracker_shows_a_resident_exactly_their_own_look_ups(
     client.force_login(other)
     other_rows = json.loads(client.get("/en/my/data/lookups.json").content)["lookups"]
     assert [row["purpose"] for row in other_rows] == ["y"]
+
+
+def test_a_registry_beyond_the_person_answers_through_the_mediator_too(
+    mediator: dict[str, Any], case: Case
+) -> None:
+    """population/children: the benefits system fetches the applicant's children."""
+    parent = Person.objects.get(national_id=case.applicant.national_id)
+    child = person_birth_register(
+        given_name="Lola",
+        family_name=parent.family_name,
+        birth_date=parent.birth_date.replace(year=parent.birth_date.year + 30),
+        parents=[(parent.national_id, "mother")],
+    )
+    children = DataService.objects.create(
+        provider=mediator["service"].provider,
+        code="population/children",
+        name={"en": "Children"},
+        response_schema=SCHEMAS["population_children"],
+        purposes=["benefit-assessment"],
+    )
+    access_right_grant(service=children, client=mediator["client"])
+    result = exchange_call(
+        client=mediator["client"],
+        service_code="population/children",
+        national_id=parent.national_id,
+        purpose="benefit-assessment",
+        case_reference=case.reference,
+    )
+    assert [c["national_id"] for c in result.data["children"]] == [child.national_id]

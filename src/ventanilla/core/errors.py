@@ -108,6 +108,10 @@ class LedgerRecordTypeError(VentanillaError):
     """A ledger entry of a type nobody registered, or one appended outside a transaction."""
 
 
+class RegistryEventKindError(VentanillaError):
+    """A registry event of a kind that ``registries.enums.RegistryEventKind`` does not list."""
+
+
 class LedgerProofError(ValidationError):
     """A proof or range asked for outside the tree (the public endpoints answer 400)."""
 

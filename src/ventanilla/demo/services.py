@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -17,7 +16,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from faker import Faker
 
 from ventanilla.applications.models import Application
 from ventanilla.applications.services import application_file
@@ -28,8 +26,8 @@ from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
 from ventanilla.catalogue.services import catalogue_load
 from ventanilla.catalogue.transactions import Action, Workflow
-from ventanilla.core import national_id
 from ventanilla.core.errors import ExchangeNotAllowedError, ValidationError
+from ventanilla.demo.registries import RegistriesFilled, registries_generate
 from ventanilla.exchange.models import ConsentPurpose, DataService, Member, Subsystem
 from ventanilla.exchange.providers import PERSON_SCHEMA
 from ventanilla.exchange.services import access_right_grant, exchange_call
@@ -38,10 +36,10 @@ from ventanilla.identity.models import Agency, User
 from ventanilla.identity.services import official_add, resident_link_person
 from ventanilla.ledger.services import ledger_checkpoint
 from ventanilla.registries.models import Person
+from ventanilla.registries.schemas import SCHEMAS
 
 SEED = 2026
 MAX_RESIDENTS = 1_000_000
-BATCH = 5_000
 RESIDENT_EMAIL = "resident@demoland.example"
 RESIDENT_PASSWORD = "demoland-resident"  # noqa: S105 - demo only; `ventanilla demo` refuses production
 OFFICIAL_PASSWORD = "demoland-official"  # noqa: S105
@@ -109,35 +107,20 @@ class DemoReport:
     services: int = 0
     events: int = 0
     residents_created: int = 0
+    companies_created: int = 0
+    parcels_created: int = 0
+    vehicles_created: int = 0
     sign_ins: list[DemoSignIn] = field(default_factory=list)
 
 
-def _people(count: int, seed: int) -> Iterator[Person]:
-    fake = Faker(["es_ES", "en_GB"])
-    fake.seed_instance(seed)
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
-    bodies = rng.sample(range(100_000_000, 1_000_000_000), count)
-    municipalities = ["Port Demo", "Villanueva", "Northbridge", "San Telmo", "Eastmarsh"]
-    today = dt.datetime.now(tz=dt.UTC).date()
-    for body in bodies:
-        given, family = fake.first_name(), fake.last_name()
-        yield Person(
-            national_id=national_id.make(body),
-            given_name=given,
-            family_name=family,
-            birth_date=today - dt.timedelta(days=rng.randint(18 * 365, 95 * 365)),
-            birth_place=rng.choice(municipalities),
-            address=f"{fake.street_name()} {rng.randint(1, 250)}",
-            postcode=f"{rng.randint(10000, 99999)}",
-            municipality=rng.choice(municipalities),
-        )
+def residents_generate(
+    *, count: int, seed: int = SEED, progress: Progress | None = None
+) -> RegistriesFilled:
+    """Fill empty base registries with ``count`` synthetic residents, their families,
+    homes and vehicles, and companies in proportion (``demo.registries``).
 
-
-def residents_generate(*, count: int, seed: int = SEED, progress: Progress | None = None) -> int:
-    """Fill an empty population registry with ``count`` synthetic people; returns how many.
-
-    The same seed gives the same people, national ids included. A registry that already
-    holds people is left as it is (0 is returned).
+    The same seed gives the same registries on the same day, national ids included. A
+    population registry that already holds people is left as it is (nothing is made).
     """
     if not 1 <= count <= MAX_RESIDENTS:
         raise ValidationError(
@@ -145,21 +128,11 @@ def residents_generate(*, count: int, seed: int = SEED, progress: Progress | Non
             field="residents",
         )
     if Person.objects.exists():
-        return 0
-    batch: list[Person] = []
+        return RegistriesFilled()
     with transaction.atomic():
-        for person in _people(count, seed):
-            batch.append(person)
-            if len(batch) == BATCH:
-                Person.objects.bulk_create(batch)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            Person.objects.bulk_create(batch)
-            if progress:
-                progress(len(batch))
-    return count
+        return registries_generate(
+            residents=count, seed=seed, today=timezone.localdate(), progress=progress
+        )
 
 
 def _account(email: str, password: str, **extra: object) -> User:
@@ -269,11 +242,19 @@ def demo_exchange_create() -> int:
         response_schema=PERSON_SCHEMA,
         purposes=sorted(DEMO_PURPOSES.values()),
     )
+    children = DataService.objects.create(
+        provider=population,
+        code="population/children",
+        name={"en": "A person's children", "es": "Los hijos de una persona"},
+        response_schema=SCHEMAS["population_children"],
+        purposes=["benefit-assessment"],
+    )
     clients = {}
     for slug, (code, name) in DEMO_CLIENTS.items():
         clients[slug] = Subsystem.objects.create(member=members[slug], code=code, name=name)
         if slug in DEMO_PURPOSES:
             access_right_grant(service=person, client=clients[slug])
+    access_right_grant(service=children, client=clients["social-security"])
     # A bank on its own node: it may fetch a person's data only with their consent.
     bank_key = (
         Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -457,7 +438,7 @@ def demo_load(
             field="VENTANILLA_MODE",
         )
     catalogue = catalogue_load(directory=settings.VENTANILLA_CATALOGUE_DIR, progress=say)
-    created = residents_generate(count=residents, progress=progress)
+    filled = residents_generate(count=residents, progress=progress)
     demo_accounts_create()
     demo_applications_create()
     demo_exchange_create()
@@ -466,6 +447,9 @@ def demo_load(
         agencies=catalogue.agencies,
         services=catalogue.services,
         events=catalogue.events,
-        residents_created=created,
+        residents_created=filled.residents,
+        companies_created=filled.companies,
+        parcels_created=filled.parcels,
+        vehicles_created=filled.vehicles,
         sign_ins=demo_sign_ins(),
     )

@@ -1,63 +1,50 @@
-"""Who answers a data service: in-process providers (this node's own registries), each a
-function from the subject's identifier to the answer. Remote providers (another node, or
-an X-Road security server) come in behind the same signature as adapters."""
+"""Who answers a data service: in-process providers (this node's own registries, through
+their selectors), each a function from the subject's identifier to the answer. Remote
+providers (another node, or an X-Road security server) are reached through
+``adapters.remote_fetch`` instead."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _
-
-from ventanilla.core.errors import ExchangeSubjectUnknownError
-from ventanilla.registries.selectors import person_get
+from ventanilla.core.errors import ExchangeSubjectUnknownError, NotFoundError, ValidationError
+from ventanilla.registries import selectors
+from ventanilla.registries.schemas import SCHEMAS
 
 Provider = Callable[[str], dict[str, Any]]
 
-PERSON_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "additionalProperties": False,
-    "required": [
-        "national_id",
-        "full_name",
-        "given_name",
-        "family_name",
-        "birth_date",
-        "address",
-        "postcode",
-        "municipality",
-    ],
-    "properties": {
-        "national_id": {"type": "string", "pattern": "^[0-9]{10}$"},
-        "full_name": {"type": "string", "minLength": 1},
-        "given_name": {"type": "string", "minLength": 1},
-        "family_name": {"type": "string", "minLength": 1},
-        "birth_date": {"type": "string", "format": "date"},
-        "birth_place": {"type": "string"},
-        "address": {"type": "string"},
-        "postcode": {"type": "string"},
-        "municipality": {"type": "string"},
-    },
+PERSON_SCHEMA: dict[str, Any] = dict(SCHEMAS["population_person"])
+
+
+def _registry(selector: Callable[..., Mapping[str, Any]], argument: str) -> Provider:
+    def provide(subject: str) -> dict[str, Any]:
+        try:
+            return dict(selector(**{argument: subject}))
+        except (NotFoundError, ValidationError) as error:
+            raise ExchangeSubjectUnknownError(error.message) from None
+
+    return provide
+
+
+# Data service code -> the function that answers it on this node, and its schema's name.
+LOCAL: dict[str, Provider] = {
+    "population/person": _registry(selectors.population_person, "national_id"),
+    "population/children": _registry(selectors.population_children, "national_id"),
+    "population/parents": _registry(selectors.population_parents, "national_id"),
+    "business/company": _registry(selectors.business_company, "code"),
+    "business/companies-of-person": _registry(
+        selectors.business_companies_of_person, "national_id"
+    ),
+    "property/parcels-of-owner": _registry(selectors.property_parcels_of_owner, "owner"),
+    "vehicles/of-keeper": _registry(selectors.vehicles_of_keeper, "keeper"),
 }
-
-
-def population_person(national_id: str) -> dict[str, Any]:
-    person = person_get(national_id=national_id)
-    if person is None:
-        raise ExchangeSubjectUnknownError(_("The population registry has no such person."))
-    return {
-        "national_id": person.national_id,
-        "full_name": f"{person.given_name} {person.family_name}",
-        "given_name": person.given_name,
-        "family_name": person.family_name,
-        "birth_date": person.birth_date.isoformat(),
-        "birth_place": person.birth_place,
-        "address": person.address,
-        "postcode": person.postcode,
-        "municipality": person.municipality,
-    }
-
-
-# Data service code -> the function that answers it on this node.
-LOCAL: dict[str, Provider] = {"population/person": population_person}
+SCHEMA_OF = {
+    "population/person": "population_person",
+    "population/children": "population_children",
+    "population/parents": "population_parents",
+    "business/company": "business_company",
+    "business/companies-of-person": "business_companies_of_person",
+    "property/parcels-of-owner": "property_parcels_of_owner",
+    "vehicles/of-keeper": "vehicles_of_keeper",
+}

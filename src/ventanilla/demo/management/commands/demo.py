@@ -39,7 +39,9 @@ class Command(BaseCommand):
             f"Demoland: {report.agencies} agencies, {report.services} services, "
             f"{report.events} life and business events, "
             + (
-                f"{report.residents_created:,} residents created."
+                f"{report.residents_created:,} residents created, with "
+                f"{report.companies_created:,} companies, {report.parcels_created:,} parcels "
+                f"and {report.vehicles_created:,} vehicles."
                 if report.residents_created
                 else "the population registry already had its residents."
             )
