@@ -117,6 +117,15 @@ LEDGER_KEYS = {
             },
             "VENTANILLA_EXCHANGE_SIGNING_KEY must be an Ed25519 private key",
         ),
+        (
+            {
+                "SECRET_KEY": "k" * 64,
+                "ALLOWED_HOSTS": "gov.example",
+                **LEDGER_KEYS,
+                "VENTANILLA_BENCH_VIEWS": "true",
+            },
+            "VENTANILLA_MODE=production refuses it",
+        ),
     ],
 )
 def test_production_mode_refuses_unsafe_settings_and_names_the_variable(

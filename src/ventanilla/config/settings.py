@@ -413,8 +413,15 @@ VENTANILLA_GOVERNMENT_NAME = os.environ.get("VENTANILLA_GOVERNMENT_NAME", "Demol
 VENTANILLA_CATALOGUE_DIR = Path(
     os.environ.get("VENTANILLA_CATALOGUE_DIR") or PACKAGE_DIR / "demo" / "catalogue"
 )
-# Exposes /bench/bare (one query, no template) for bench/portal.py; off unless asked for.
+# Exposes the bench scripts' baselines: /bench/bare (one query, no template) and
+# /bench/direct/population/person/<id> (the registry unmediated, with no sign-in). Off
+# unless asked for, and refused in production: the second would publish personal data.
 VENTANILLA_BENCH_VIEWS = _env_bool("VENTANILLA_BENCH_VIEWS", default=False)
+if VENTANILLA_BENCH_VIEWS and not EMBEDDED:
+    raise ImproperlyConfigured(
+        "VENTANILLA_BENCH_VIEWS is for benchmarks on a throw-away embedded site; "
+        "VENTANILLA_MODE=production refuses it."
+    )
 # Takes fees: a class following ventanilla.payments.providers.PaymentProvider (dotted path).
 VENTANILLA_PAYMENT_PROVIDER = (
     os.environ.get("VENTANILLA_PAYMENT_PROVIDER") or "ventanilla.payments.providers.SandboxProvider"
