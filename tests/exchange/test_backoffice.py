@@ -69,13 +69,18 @@ def test_an_administrator_gives_and_takes_back_access_and_the_ledger_records_bot
     assert kinds[-2:] == ["exchange.right.granted", "exchange.right.revoked"]
 
 
-def test_giving_access_without_choosing_a_system_says_so(mediator: dict[str, Any]) -> None:
+@pytest.mark.parametrize("chosen", [None, "", "not-a-number", "999999"])
+def test_giving_access_without_choosing_a_system_says_so(
+    mediator: dict[str, Any], chosen: str | None
+) -> None:
     client, _official = _client("registry", Role.AGENCY_ADMIN)
-    response = client.post(
-        "/en/backoffice/registry/exchange/", {"service": str(mediator["service"].pk)}
-    )
+    data = {"service": str(mediator["service"].pk)}
+    if chosen is not None:
+        data["client"] = chosen
+    response = client.post("/en/backoffice/registry/exchange/", data)
     assert response.status_code == 400
     assert '<a href="#client">Choose the system to give access to.</a>' in response.content.decode()
+    assert AccessRight.objects.filter(revoked_at=None).count() == 1
 
 
 def test_only_administrators_of_the_provider_manage_its_rights(mediator: dict[str, Any]) -> None:

@@ -296,7 +296,8 @@ def exchange(request: HttpRequest, slug: str) -> HttpResponse:
                 service = exchange_selectors.data_service_get_for_agency(
                     agency=agency, pk=request.POST.get("service", "")
                 )
-                client = Subsystem.objects.filter(pk=request.POST.get("client") or 0).first()
+                wanted = request.POST.get("client", "")
+                client = Subsystem.objects.filter(pk=wanted).first() if wanted.isdigit() else None
                 if client is None:
                     raise ValidationError(_("Choose the system to give access to."), field="client")
                 access_right_grant(service=service, client=client, actor=official)
