@@ -29,6 +29,7 @@ from ventanilla.catalogue.selectors import (
     working_calendar,
 )
 from ventanilla.catalogue.transactions import TransactionSpec, workflow_days_to_decision
+from ventanilla.core.calendar import WorkingCalendar
 from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
@@ -43,6 +44,7 @@ from ventanilla.core.i18n import localized
 from ventanilla.core.sequences import sequence_next
 from ventanilla.identity.models import User
 from ventanilla.notifications.enums import Kind
+from ventanilla.notifications.selectors import email_verified
 from ventanilla.notifications.services import notification_send
 from ventanilla.payments.models import Payment
 from ventanilla.payments.selectors import payment_captured_for_reference
@@ -352,17 +354,25 @@ def _check(
             raise EligibilityError(localized(eligibility.reason))
 
 
-def _send(application: Application, applicant: User) -> Case:
+def _send(
+    application: Application,
+    applicant: User,
+    *,
+    calendar: WorkingCalendar | None = None,
+    verified: bool | None = None,
+) -> Case:
     """Give a checked application its reference and the date a decision is expected by
     (from the workflow's deadlines: ``workflow_days_to_decision``), save it as sent, open
     the agency's case and tell the applicant (after commit). Runs in the caller's
-    transaction, which does nothing slow: the checks ran before it."""
+    transaction, which does nothing slow: the checks ran before it, and a caller that
+    read the ``calendar`` and whether the applicant's address is ``verified`` before
+    its transaction keeps those reads out of it too (SQLite has one writer at a time)."""
     now = timezone.now()
     today = timezone.localdate(now)
     application.status = ApplicationStatus.SUBMITTED
     application.reference = _reference_next(today.year)
     application.submitted_at = now
-    calendar = working_calendar()
+    calendar = calendar or working_calendar()
     days = workflow_days_to_decision(transaction_spec_for(application.definition).workflow)
     application.decision_expected_by = calendar.add_working_days(
         today, application.service.processing_days if days is None else days
@@ -395,6 +405,7 @@ def _send(application: Application, applicant: User) -> Case:
             },
             link=reverse("applications:detail", args=[application.public_id]),
             reference=application.reference,
+            verified=verified,
         )
     return case
 
@@ -475,11 +486,14 @@ def application_file(
         if errors:
             raise AnswersInvalidError(next(iter(errors.values())), errors=errors)
     case = None
+    calendar, verified = (
+        (working_calendar(), email_verified(user=applicant)) if submit else (None, None)
+    )
     try:
         with transaction.atomic():
             if submit:
                 _paid(spec, application, person)
-                case = _send(application, applicant)
+                case = _send(application, applicant, calendar=calendar, verified=verified)
             else:
                 application.save()
     except IntegrityError:  # the same key, sent twice at once: the other one won

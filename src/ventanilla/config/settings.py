@@ -176,6 +176,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "ventanilla.sqlite3",
+            # Kept open between requests: closing SQLite's last connection checkpoints
+            # and removes the WAL, which cost more than the rest of a submission.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
                 # lock at BEGIN so concurrent writers wait (busy timeout) instead of failing.

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -15,6 +14,7 @@ from django_tasks_db import DatabaseBackend
 from ventanilla.identity.models import User
 from ventanilla.notifications.enums import EmailStatus, Kind
 from ventanilla.notifications.models import Notification
+from ventanilla.notifications.selectors import email_verified
 
 logger = logging.getLogger(__name__)
 
@@ -27,20 +27,22 @@ def notification_send(
     context: dict[str, Any],
     link: str = "",
     reference: str = "",
+    verified: bool | None = None,
 ) -> Notification:
     """Write ``kind``'s message for ``recipient`` in ``language``; email it on commit.
 
     The templates are ``notifications/<kind>_subject.txt`` and ``notifications/<kind>.txt``;
-    they get ``context`` plus ``recipient`` and ``link``.
+    they get ``context`` plus ``recipient`` and ``link``. ``verified`` is
+    ``email_verified(user=recipient)`` when the caller looked it up already (before its
+    write transaction, to keep that short).
     """
     with translation.override(language):
         values = {**context, "recipient": recipient, "link": link}
         subject = " ".join(render_to_string(f"notifications/{kind}_subject.txt", values).split())
         body = render_to_string(f"notifications/{kind}.txt", values).strip()
     # Only to an address the person proved is theirs; the inbox has it either way.
-    verified = EmailAddress.objects.filter(
-        user=recipient, email__iexact=recipient.email, verified=True
-    ).exists()
+    if verified is None:
+        verified = email_verified(user=recipient)
     notification = Notification.objects.create(
         email_status=EmailStatus.PENDING if verified else EmailStatus.NO_ADDRESS,
         recipient=recipient,
