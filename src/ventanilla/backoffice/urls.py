@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ventanilla.backoffice import views
+from ventanilla.backoffice import exchange_views, views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before the agencies' pages: "exchange" is not an agency's slug.
+    path("exchange/", exchange_views.exchange_government, name="exchange-government"),
     path("<slug:slug>/", views.agency_dashboard, name="agency"),
     path("<slug:slug>/cases/", views.case_queue, name="cases"),
     path("<slug:slug>/exchange/", views.exchange, name="exchange"),
+    path("<slug:slug>/exchange/systems/", exchange_views.exchange_systems, name="exchange-systems"),
     path("<slug:slug>/cases/<str:reference>/", views.case_detail, name="case"),
     path(
         "<slug:slug>/cases/<str:reference>/files/<slug:upload>/",

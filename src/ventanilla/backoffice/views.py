@@ -46,7 +46,11 @@ from ventanilla.exchange.services import access_right_grant, access_right_revoke
 from ventanilla.identity import selectors
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
-from ventanilla.identity.permissions import is_official, official_has_mfa
+from ventanilla.identity.permissions import (
+    is_official,
+    official_has_mfa,
+    official_is_central_office,
+)
 
 View = Callable[..., HttpResponseBase]
 QUEUE_PAGE_SIZE = 50
@@ -75,8 +79,15 @@ def official_required(view: View) -> View:
 @require_GET
 @official_required
 def home(request: HttpRequest) -> HttpResponse:
-    agencies = selectors.agency_list_for_official(user=request.user)  # type: ignore[arg-type]
-    return render(request, "backoffice/home.html", {"agencies": agencies})
+    official = _official(request)
+    return render(
+        request,
+        "backoffice/home.html",
+        {
+            "agencies": selectors.agency_list_for_official(user=official),
+            "central_office": official_is_central_office(user=official),
+        },
+    )
 
 
 def _official(request: HttpRequest) -> User:

@@ -329,6 +329,9 @@ VENTANILLA_EXCHANGE_INSTANCE = os.environ.get("VENTANILLA_EXCHANGE_INSTANCE", "D
 VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS = int(
     os.environ.get("VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS", "300")
 )
+# The agency that is the central digital office: its officials (with TOTP, as every
+# official) see the whole exchange, every member's systems, rights and calls.
+VENTANILLA_CENTRAL_OFFICE = os.environ.get("VENTANILLA_CENTRAL_OFFICE", "digital-office").strip()
 # The log's name in its checkpoints, by convention the address it is published at.
 VENTANILLA_LEDGER_ORIGIN = os.environ.get("VENTANILLA_LEDGER_ORIGIN") or (
     VENTANILLA_PUBLIC_URL.split("://", 1)[-1] + "/ledger"

@@ -128,6 +128,12 @@ class ExchangeNotAllowedError(ExchangeError):
     reason = "not_allowed"
 
 
+class ExchangeSubsystemInactiveError(ExchangeNotAllowedError):
+    """The client system is switched off by its member: it may call nothing."""
+
+    reason = "client_inactive"
+
+
 class ExchangeNoLegalBasisError(ExchangeError):
     """Neither the purpose and an open case of the client about the person, nor the
     person's consent, allows this look-up."""

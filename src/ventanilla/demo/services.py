@@ -46,15 +46,20 @@ OFFICIAL_PASSWORD = "demoland-official"  # noqa: S105
 ADMIN_EMAIL = "admin@demoland.example"
 # One authenticator secret for every demo official, so a tester adds it to an app once.
 DEMO_TOTP_SECRET = "VENTANILLADEMOLANDTOTPXX"  # noqa: S105
+DEFAULT_OFFICIAL_ROLES = [Role.CASEWORKER, Role.APPROVER, Role.SERVICE_DESIGNER]
 OFFICIAL_ROLES = {
-    "civil-registry": [Role.CASEWORKER, Role.APPROVER],
+    # The population registry's administrator gives other agencies' systems access.
+    "civil-registry": [Role.CASEWORKER, Role.APPROVER, Role.AGENCY_ADMIN],
     "tax-agency": [Role.CASEWORKER, Role.APPROVER],
     # Building permits take two people: a caseworker's technical review, then an approver.
     "port-demo-city": [Role.CASEWORKER, Role.SERVICE_DESIGNER],
+    # Manages its benefits system in the exchange.
+    "social-security": [*DEFAULT_OFFICIAL_ROLES, Role.AGENCY_ADMIN],
+    # The central digital office (VENTANILLA_CENTRAL_OFFICE) sees the whole exchange.
+    "digital-office": [Role.AGENCY_ADMIN],
 }
 # Second officials, with the role the first one lacks.
 EXTRA_OFFICIALS = {"port-demo-city": ("approver", [Role.APPROVER])}
-DEFAULT_OFFICIAL_ROLES = [Role.CASEWORKER, Role.APPROVER, Role.SERVICE_DESIGNER]
 # Example answers per transactional service, for the demo's applications.
 DEMO_ANSWERS: dict[str, dict[str, object]] = {
     "child-benefit": {
@@ -196,6 +201,8 @@ def demo_sign_ins() -> list[DemoSignIn]:
         agencies = sorted({membership.agency.slug for membership in user.memberships.all()})
         if agencies and email != ADMIN_EMAIL:
             who = f"official of {', '.join(agencies)}"
+            if settings.VENTANILLA_CENTRAL_OFFICE in agencies:
+                who = "central digital office"
             sign_ins.append(DemoSignIn(who, email, OFFICIAL_PASSWORD, totp=True))
     if ADMIN_EMAIL in users:
         sign_ins.append(DemoSignIn("administrator", ADMIN_EMAIL, OFFICIAL_PASSWORD, totp=True))

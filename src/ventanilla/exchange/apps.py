@@ -28,3 +28,15 @@ class ExchangeConfig(AppConfig):
             "exchange.right.revoked",
             _("A registry took back a system's access to one of its data services."),
         )
+        record_type_register(
+            "exchange.subsystem.created",
+            _("A member of the exchange added an information system of its own."),
+        )
+        record_type_register(
+            "exchange.subsystem.deactivated",
+            _("A member switched one of its systems off: the mediator refuses its calls."),
+        )
+        record_type_register(
+            "exchange.subsystem.reactivated",
+            _("A member switched one of its systems on again."),
+        )

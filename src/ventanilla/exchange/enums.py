@@ -13,6 +13,7 @@ class CallOutcome(models.TextChoices):
 # What each refusal or failure code means, for the tracker and the back office.
 REASONS = {
     "not_allowed": _("The system that asked has no access to this data."),
+    "client_inactive": _("The system that asked is switched off by its agency."),
     "no_legal_basis": _("No open case of the agency about you, and no consent from you."),
     "subject_unknown": _("The registry has no record of you."),
     "provider_failed": _("The registry could not answer."),

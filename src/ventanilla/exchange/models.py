@@ -70,6 +70,14 @@ class Subsystem(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="subsystems")
     code = models.CharField(max_length=80)
     name = models.JSONField(help_text=_("Per language: {'en': ..., 'es': ...}."))
+    deactivated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When its member switched it off: the mediator refuses every call it makes "
+            "until it is switched on again. Empty while it is active."
+        ),
+    )
 
     class Meta:
         constraints = [
@@ -78,6 +86,10 @@ class Subsystem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}/{self.code}"
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
 
 class DataService(models.Model):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ventanilla.core.errors import NotFoundError
+from ventanilla.core.errors import NotFoundError, ValidationError
+from ventanilla.exchange.enums import REASONS, CallOutcome
 from ventanilla.exchange.models import (
     AccessRight,
     Call,
@@ -136,3 +137,182 @@ def access_right_get_for_agency(*, agency: Agency, pk: str) -> AccessRight:
     if right is None:
         raise NotFoundError(_("There is no such access right."))
     return right
+
+
+def subsystem_get_for_agency(*, agency: Agency, pk: str) -> Subsystem:
+    """One of the agency's own systems (NotFoundError for anyone else's)."""
+    subsystem = (
+        Subsystem.objects.select_related("member__agency")
+        .filter(pk=pk, member__agency=agency)
+        .first()
+        if pk.isdigit()
+        else None
+    )
+    if subsystem is None:
+        raise NotFoundError(_("Your agency has no such system."))
+    return subsystem
+
+
+@dataclass(frozen=True)
+class SubsystemsOverview:
+    member: Member | None
+    subsystems: Sequence[Subsystem]  # each with the live_rights it holds, oldest first
+
+    @property
+    def rights(self) -> list[AccessRight]:
+        """The live rights of all the systems, by system, oldest first."""
+        return [
+            right
+            for subsystem in self.subsystems
+            for right in subsystem.live_rights  # type: ignore[attr-defined]
+        ]
+
+
+def subsystem_list_for_agency(*, agency: Agency) -> SubsystemsOverview:
+    """The agency's own systems, active or not, each with the data it may fetch and who
+    granted it."""
+    member = Member.objects.select_related("agency").filter(agency=agency).first()
+    if member is None:
+        return SubsystemsOverview(None, [])
+    live = (
+        AccessRight.objects.filter(revoked_at=None)
+        .select_related("service__provider__member__agency", "granted_by")
+        .order_by("granted_at", "pk")
+    )
+    subsystems = list(
+        member.subsystems.prefetch_related(
+            Prefetch("rights", queryset=live, to_attr="live_rights")
+        ).order_by("code")
+    )
+    return SubsystemsOverview(member, subsystems)
+
+
+PERIODS = (7, 30)  # days the central office's call figures may cover
+
+
+@dataclass(frozen=True)
+class CallCounts:
+    completed: int = 0
+    refused: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.completed + self.refused + self.failed
+
+    def plus(self, outcome: str, calls: int) -> CallCounts:
+        """These counts with ``calls`` more of ``outcome`` (a ``CallOutcome`` value)."""
+        if outcome not in CallOutcome.values:
+            return self
+        return replace(self, **{outcome: getattr(self, outcome) + calls})
+
+
+@dataclass(frozen=True)
+class CallsOf:
+    """The calls of one data service, or one client system, by outcome."""
+
+    of: Any  # DataService or Subsystem
+    counts: CallCounts
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    reason: str
+    outcome: str
+    calls: int
+
+    @property
+    def text(self) -> str:
+        return str(REASONS.get(self.reason, self.reason))
+
+    @property
+    def outcome_label(self) -> str:
+        return str(CallOutcome(self.outcome).label)
+
+
+@dataclass(frozen=True)
+class GovernmentExchange:
+    days: int
+    since: dt.datetime
+    members: Sequence[Member]  # each with its subsystems
+    services: Sequence[DataService]  # by provider, then code
+    rights: Sequence[AccessRight]  # live, by service, then client
+    by_service: list[CallsOf]  # services with calls in the period, by code
+    by_client: list[CallsOf]  # client systems with calls in the period
+    totals: CallCounts
+    reasons: list[ReasonCount]  # why calls did not complete, most frequent first
+
+
+def exchange_overview_for_government(*, days: int) -> GovernmentExchange:
+    """The whole exchange, for the central digital office: every member and its systems,
+    every data service and its purposes, every live access right, and the calls of the
+    last ``days`` days per data service and per client system by outcome, with the
+    reasons of refusals and failures counted. Seven queries, whatever the numbers."""
+    if days not in PERIODS:
+        raise ValidationError(
+            _("Choose a period of %(periods)s days.")
+            % {"periods": " or ".join(str(period) for period in PERIODS)},
+            field="days",
+        )
+    since = timezone.now() - dt.timedelta(days=days)
+    members = list(
+        Member.objects.select_related("agency")
+        .prefetch_related(Prefetch("subsystems", queryset=Subsystem.objects.order_by("code")))
+        .order_by("instance", "member_class", "member_code")
+    )
+    subsystems = {
+        subsystem.pk: subsystem for member in members for subsystem in member.subsystems.all()
+    }
+    services = list(
+        DataService.objects.select_related("provider__member__agency").order_by(
+            "provider__member__instance",
+            "provider__member__member_class",
+            "provider__member__member_code",
+            "provider__code",
+            "code",
+        )
+    )
+    rights = list(
+        AccessRight.objects.filter(revoked_at=None)
+        .select_related("service", "client", "granted_by")
+        .order_by("service__code", "client__pk")
+    )
+    by_pk = {service.pk: service for service in services}
+    for right in rights:
+        right.service = by_pk[right.service_id]
+        right.client = subsystems[right.client_id]
+    calls = Call.objects.filter(at__gte=since)
+    per_service: dict[int, CallCounts] = {}
+    totals = CallCounts()
+    for row in calls.values("service_id", "outcome").annotate(calls=Count("pk")).order_by():
+        counts = per_service.get(row["service_id"], CallCounts())
+        per_service[row["service_id"]] = counts.plus(row["outcome"], row["calls"])
+        totals = totals.plus(row["outcome"], row["calls"])
+    per_client: dict[int, CallCounts] = {}
+    for row in calls.values("client_id", "outcome").annotate(calls=Count("pk")).order_by():
+        counts = per_client.get(row["client_id"], CallCounts())
+        per_client[row["client_id"]] = counts.plus(row["outcome"], row["calls"])
+    reasons = [
+        ReasonCount(reason=row["reason"], outcome=row["outcome"], calls=row["calls"])
+        for row in calls.exclude(outcome=CallOutcome.COMPLETED)
+        .values("reason", "outcome")
+        .annotate(calls=Count("pk"))
+        .order_by("-calls", "reason")
+    ]
+    return GovernmentExchange(
+        days=days,
+        since=since,
+        members=members,
+        services=services,
+        rights=rights,
+        by_service=sorted(
+            (CallsOf(by_pk[pk], counts) for pk, counts in per_service.items()),
+            key=lambda row: row.of.code,
+        ),
+        by_client=sorted(
+            (CallsOf(subsystems[pk], counts) for pk, counts in per_client.items()),
+            key=lambda row: str(row.of),
+        ),
+        totals=totals,
+        reasons=reasons,
+    )

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from ventanilla.core.errors import (
     ExchangeNotAllowedError,
     ExchangeProviderFailedError,
     ExchangeProviderTimeoutError,
+    ExchangeSubsystemInactiveError,
     NotFoundError,
     ValidationError,
 )
@@ -99,6 +101,106 @@ def _right_body(service: DataService, client: Subsystem, actor: User | None) -> 
     }
 
 
+# X-Road's REST protocol allows letters, digits and '()+,-.=? in identifiers; a
+# subsystem code here keeps to letters, digits, "-" and ".", which read the same in every
+# URL and header unescaped, and starts with a letter or digit (so never "." or "..").
+SUBSYSTEM_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,79}")
+SUBSYSTEM_NAME_MAX = 200
+
+
+@transaction.atomic
+def subsystem_create(
+    *, member: Member, code: str, name: dict[str, str], actor: User | None = None
+) -> Subsystem:
+    """A new information system of ``member`` (recorded, and in the ledger). ``code`` is
+    its X-Road subsystem code, unique in the member (whatever the capitals); ``name`` is
+    per language and needs the default language."""
+    code = code.strip()
+    if not code:
+        raise ValidationError(_("Enter the system's code."), field="code")
+    if not SUBSYSTEM_CODE.fullmatch(code):
+        raise ValidationError(
+            _(
+                "The code can only have letters A to Z without accents, digits, hyphens "
+                "and full stops, must start with a letter or a digit, and must be 80 "
+                "characters or fewer."
+            ),
+            field="code",
+        )
+    duplicate = _("%(member)s already has a system with the code %(code)s.") % {
+        "member": member.local_name,
+        "code": code,
+    }
+    if member.subsystems.filter(code__iexact=code).exists():
+        raise ValidationError(duplicate, field="code")
+    names = {language: text.strip() for language, text in name.items() if text.strip()}
+    default = settings.LANGUAGE_CODE
+    if not names.get(default):
+        raise ValidationError(_("Enter the system's name."), field=f"name_{default}")
+    for language, text in names.items():
+        if len(text) > SUBSYSTEM_NAME_MAX:
+            raise ValidationError(
+                _("The name must be %(max)s characters or fewer.") % {"max": SUBSYSTEM_NAME_MAX},
+                field=f"name_{language}",
+            )
+    try:
+        with transaction.atomic():  # the constraint decides a race with the same code
+            subsystem = Subsystem.objects.create(member=member, code=code, name=names)
+    except IntegrityError:
+        raise ValidationError(duplicate, field="code") from None
+    _subsystem_record("exchange.subsystem.created", subsystem, actor, at=timezone.now())
+    return subsystem
+
+
+@transaction.atomic
+def subsystem_deactivate(*, subsystem: Subsystem, actor: User | None = None) -> Subsystem:
+    """Switch the system off: the mediator refuses its calls from now on. Its access
+    rights stay as they are, for when it is switched on again."""
+    subsystem = (
+        Subsystem.objects.select_for_update(of=("self",))
+        .select_related("member__agency")
+        .get(pk=subsystem.pk)
+    )
+    if subsystem.deactivated_at is not None:
+        raise ValidationError(_("This system is already switched off."), field="subsystem")
+    subsystem.deactivated_at = timezone.now()
+    subsystem.save(update_fields=["deactivated_at"])
+    _subsystem_record(
+        "exchange.subsystem.deactivated", subsystem, actor, at=subsystem.deactivated_at
+    )
+    return subsystem
+
+
+@transaction.atomic
+def subsystem_reactivate(*, subsystem: Subsystem, actor: User | None = None) -> Subsystem:
+    """Switch the system on again: its calls are checked as before."""
+    subsystem = (
+        Subsystem.objects.select_for_update(of=("self",))
+        .select_related("member__agency")
+        .get(pk=subsystem.pk)
+    )
+    if subsystem.deactivated_at is None:
+        raise ValidationError(_("This system is already switched on."), field="subsystem")
+    subsystem.deactivated_at = None
+    subsystem.save(update_fields=["deactivated_at"])
+    _subsystem_record("exchange.subsystem.reactivated", subsystem, actor, at=timezone.now())
+    return subsystem
+
+
+def _subsystem_record(
+    kind: str, subsystem: Subsystem, actor: User | None, *, at: dt.datetime
+) -> None:
+    ledger_append(
+        kind=kind,
+        agency=subsystem.member.slug,
+        at=at,
+        body={
+            "subsystem": str(subsystem),
+            "actor": official_reference(user_id=actor.pk) if actor else "system",
+        },
+    )
+
+
 @transaction.atomic
 def consent_grant(*, national_id: str, recipient: Member, purpose: str, days: int = 365) -> Consent:
     """The person lets ``recipient`` fetch their data for ``purpose``, for ``days``."""
@@ -163,6 +265,10 @@ def _refusal(
     A member on another node keeps its cases there: its node checked the legal basis and
     attests it with its signature (``basis_attested``); the purpose must still be one the
     service allows, and the call is logged here with the case it names."""
+    if client.deactivated_at is not None:
+        return ExchangeSubsystemInactiveError(
+            _("%(client)s is switched off by its member.") % {"client": client}
+        )
     # A service of another node: that node holds the access rights and checks them.
     granted = (
         bool(service.remote_url)

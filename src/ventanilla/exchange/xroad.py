@@ -33,6 +33,7 @@ from ventanilla.core.errors import (
     ExchangeNotAllowedError,
     ExchangeProviderTimeoutError,
     ExchangeSubjectUnknownError,
+    ExchangeSubsystemInactiveError,
     NotFoundError,
 )
 from ventanilla.exchange.models import DataService, Member, SeenRequest, Subsystem
@@ -43,6 +44,7 @@ REPLAYED = "this X-Road-Id was already used: a replayed request"
 # How each typed error reads in X-Road's REST error format, with its HTTP status.
 ERRORS: dict[type[ExchangeError], tuple[int, str]] = {
     ExchangeNotAllowedError: (403, "Server.ServerProxy.AccessDenied"),
+    ExchangeSubsystemInactiveError: (403, "Server.ServerProxy.AccessDenied"),
     ExchangeNoLegalBasisError: (403, "Server.ServerProxy.NoLegalBasis"),
     ExchangeSubjectUnknownError: (404, "Server.ServerProxy.SubjectNotFound"),
     ExchangeProviderTimeoutError: (504, "Server.ServerProxy.ServiceTimeout"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
@@ -26,3 +27,11 @@ def official_may_act(*, user: User, agency: Agency, role: Role | None = None) ->
     if role is not None:
         memberships = memberships.filter(role=role)
     return memberships.exists() and official_has_mfa(user)
+
+
+def official_is_central_office(*, user: User) -> bool:
+    """True for an official of the central digital office (the agency
+    ``VENTANILLA_CENTRAL_OFFICE`` names), in any role, who uses TOTP: they see the whole
+    exchange. Nobody is, on a node without that agency."""
+    office = Agency.objects.filter(slug=settings.VENTANILLA_CENTRAL_OFFICE).first()
+    return office is not None and official_may_act(user=user, agency=office)
