@@ -13,24 +13,26 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ventanilla.applications.enums import ApplicationStatus
 from ventanilla.applications.models import Application, Upload
+from ventanilla.applications.selectors import application_get_for_applicant, application_summary
 from ventanilla.casework.enums import Outcome
 from ventanilla.casework.models import Case
 from ventanilla.catalogue.enums import Channel
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import working_calendar
-from ventanilla.core.errors import ValidationError
+from ventanilla.core.errors import SatisfactionRefusedError, ValidationError
 from ventanilla.exchange.enums import CallOutcome
 from ventanilla.exchange.models import Call
 from ventanilla.identity.models import User
-from ventanilla.insights.enums import OfflineChannel
+from ventanilla.insights.enums import OfflineChannel, SatisfactionAnswer
 from ventanilla.insights.models import (
+    COMMENT_MAX_LENGTH,
     DecisionTime,
     Fact,
     FoldRun,
@@ -367,3 +369,42 @@ def offline_counts_import(*, file: IO[str], actor: User | None = None) -> int:
     for day in sorted(days):
         facts_fold_day(day=day)
     return recorded
+
+
+def satisfaction_answer(
+    *, application: Application, applicant: User, answer: str, comment: str = ""
+) -> SatisfactionResponse:
+    """Record how satisfied ``applicant`` was with ``application``, once it is decided.
+
+    One answer per application: a second (or two at once) is refused with
+    ``SatisfactionRefusedError``. Another person's application is ``NotFoundError``.
+    """
+    application = application_get_for_applicant(
+        applicant=applicant, public_id=application.public_id
+    )
+    if not application_summary(application=application).is_closed:
+        raise SatisfactionRefusedError(
+            _("You can tell us how satisfied you are once your application has been decided.")
+        )
+    if answer not in SatisfactionAnswer.values:
+        raise ValidationError(_("Select how satisfied you are."), field="answer")
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            _("Your comment must be %(count)s characters or fewer.")
+            % {"count": COMMENT_MAX_LENGTH},
+            field="comment",
+        )
+    already = _("You have already told us how satisfied you were with this application.")
+    if SatisfactionResponse.objects.filter(application=application).exists():
+        raise SatisfactionRefusedError(already)
+    try:
+        with transaction.atomic():
+            return SatisfactionResponse.objects.create(
+                application=application,
+                answer=answer,
+                comment=comment,
+                answered_at=timezone.now(),
+            )
+    except IntegrityError:  # the same answer sent twice at once: the other one counted
+        raise SatisfactionRefusedError(already) from None
