@@ -11,21 +11,16 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.insights.conftest import at, decided, fee, sent
-from ventanilla.applications import services as applications
+from tests.insights.conftest import DAY
 from ventanilla.applications.models import Application
-from ventanilla.catalogue.enums import Channel
 from ventanilla.catalogue.models import PublicService
 from ventanilla.core.errors import ValidationError
-from ventanilla.exchange.enums import CallOutcome
-from ventanilla.exchange.models import Call, DataService, Member, Subsystem
-from ventanilla.insights.enums import SatisfactionAnswer
 from ventanilla.insights.models import (
+    COUNTERS,
     DecisionTime,
     Fact,
     FoldRun,
     OfflineCount,
-    SatisfactionResponse,
 )
 from ventanilla.insights.services import (
     facts_fold_day,
@@ -35,49 +30,6 @@ from ventanilla.insights.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-# Monday 6 April 2026. Friday 3 April is Good Friday in the test calendar, a holiday.
-DAY = dt.date(2026, 4, 6)
-COUNTERS = (
-    "started",
-    "submitted",
-    "abandoned",
-    "approved",
-    "rejected",
-    "withdrawn",
-    "within_deadline",
-    "missed_deadline",
-    "payments",
-    "evidence_fetched",
-    "evidence_asked",
-    "very_satisfied",
-    "satisfied",
-    "neither",
-    "dissatisfied",
-    "very_dissatisfied",
-)
-
-
-def _call(reference: str, *, on: dt.datetime, outcome: str = CallOutcome.COMPLETED) -> None:
-    member, _ = Member.objects.get_or_create(
-        instance="DEMO", member_class="GOV", member_code="civil-registry"
-    )
-    subsystem, _ = Subsystem.objects.get_or_create(
-        member=member, code="registry", defaults={"name": {"en": "Registry"}}
-    )
-    data, _ = DataService.objects.get_or_create(
-        code="population/person",
-        defaults={"provider": subsystem, "name": {"en": "Person"}, "response_schema": {}},
-    )
-    Call.objects.create(
-        at=on,
-        client=subsystem,
-        service=data,
-        subject="pseudonym",
-        purpose="benefits",
-        case_reference=reference,
-        outcome=outcome,
-    )
 
 
 def _facts() -> dict[str, dict[str, Any]]:
@@ -89,41 +41,6 @@ def _facts() -> dict[str, dict[str, Any]]:
         }
         for row in rows
     }
-
-
-@pytest.fixture
-def history(service: PublicService) -> dict[str, Application]:
-    """What happened around Monday 6 April, worked out by hand in the test below."""
-    # Sent on Thursday 2 April by the API, approved Monday 6 April by the date given:
-    # 1 working day (Friday is Good Friday).
-    early, case = sent(service, on=at(dt.date(2026, 4, 2), 10), expected=DAY)
-    decided(case, action="approve", on=at(DAY, 11))
-    SatisfactionResponse.objects.create(
-        application=early, answer=SatisfactionAnswer.SATISFIED, answered_at=at(DAY, 12)
-    )
-    # Sent Monday 30 March by the API, due Wednesday 1 April, rejected Monday 6 April:
-    # 31 March, 1 and 2 April and 6 April are 4 working days; the deadline was missed.
-    _late, case = sent(service, on=at(dt.date(2026, 3, 30), 9), expected=dt.date(2026, 4, 1))
-    decided(case, action="reject", on=at(DAY, 15))
-    # Begun and sent on the website that Monday, its fee paid, one piece of evidence
-    # fetched from a registry (and one look-up refused, which does not count).
-    today, _case = sent(service, on=at(DAY, 9), channel=Channel.WEB)
-    fee(today, amount="5.00", on=at(DAY, 9))
-    _call(today.reference or "", on=at(DAY, 9))
-    _call(today.reference or "", on=at(DAY, 9), outcome=CallOutcome.REFUSED)
-    # A draft begun that Monday, and one last touched 30 days before: abandoned.
-    resident = factories.resident()
-    begun = applications.application_start(applicant=resident, service=service)
-    Application.objects.filter(pk=begun.pk).update(created_at=at(DAY, 14))
-    left = applications.application_start(applicant=factories.resident(), service=service)
-    Application.objects.filter(pk=left.pk).update(
-        created_at=at(dt.date(2026, 3, 1), 8), updated_at=at(dt.date(2026, 3, 7), 18)
-    )
-    # Seven at the counter, as the official counted them.
-    OfflineCount.objects.create(
-        day=DAY, service=service, channel="counter", count=7, recorded_at=at(DAY, 17)
-    )
-    return {"early": early, "today": today}
 
 
 def test_a_day_is_folded_into_one_row_per_service_agency_and_channel(

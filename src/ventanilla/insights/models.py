@@ -21,6 +21,25 @@ from ventanilla.identity.models import Agency
 from ventanilla.insights.enums import OfflineChannel, SatisfactionAnswer
 
 COMMENT_MAX_LENGTH = 1200
+# The counters of a fact row, summed over days for the KPIs.
+COUNTERS = (
+    "started",
+    "submitted",
+    "abandoned",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "within_deadline",
+    "missed_deadline",
+    "payments",
+    "evidence_fetched",
+    "evidence_asked",
+    "very_satisfied",
+    "satisfied",
+    "neither",
+    "dissatisfied",
+    "very_dissatisfied",
+)
 
 
 class Fact(models.Model):
