@@ -36,6 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ventanilla.catalogue.enums import Channel
 from ventanilla.insights.enums import DIGITAL_CHANNELS
@@ -296,3 +297,16 @@ def kpi_report(
         volumes={name: totals.count(name) for name in VOLUMES},
         payments_amount=totals.payments_amount,
     )
+
+
+# What each KPI is called on the pages, in the order they are shown.
+KPI_LABELS = {
+    "cost_per_transaction": gettext_lazy("Cost per transaction"),
+    "satisfaction": gettext_lazy("User satisfaction"),
+    "completion_rate": gettext_lazy("Completion rate"),
+    "digital_take_up": gettext_lazy("Digital take-up"),
+    "decision_days_median": gettext_lazy("Time to decision (median, working days)"),
+    "decision_days_p90": gettext_lazy("Time to decision (90th percentile, working days)"),
+    "within_deadline": gettext_lazy("Decisions within the deadline"),
+    "once_only_rate": gettext_lazy("Evidence fetched once-only"),
+}

@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum, Value
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from ventanilla.applications.models import Application
 from ventanilla.catalogue.models import PublicService, ServiceDefinition
@@ -42,6 +44,66 @@ def _facts(
     return rows
 
 
+def _grouped_totals(
+    *,
+    group: str,
+    since: dt.date,
+    until: dt.date,
+    service: PublicService | None,
+    agency: Agency | None,
+) -> dict[Any, FactTotals]:
+    """Summed facts per ``group`` ("month": the first day of each month, "service": the
+    service id, or "all": one group, key None): three aggregate queries over the facts,
+    however many transactions they stand for."""
+    facts = _facts(Fact, since=since, until=until, service=service, agency=agency)
+    times = _facts(DecisionTime, since=since, until=until, service=service, agency=agency)
+    if group == "month":
+        facts, times = facts.annotate(g=TruncMonth("day")), times.annotate(g=TruncMonth("day"))
+    elif group == "service":
+        facts, times = facts.annotate(g=F("service_id")), times.annotate(g=F("service_id"))
+    else:
+        facts, times = facts.annotate(g=Value(None)), times.annotate(g=Value(None))
+    keys = ("g",) if group in ("month", "service") else ()
+    sums = (
+        facts.values(*keys).annotate(
+            payments_amount_sum=Sum("payments_amount"), **{name: Sum(name) for name in COUNTERS}
+        )
+        if keys
+        else [
+            facts.aggregate(
+                payments_amount_sum=Sum("payments_amount"), **{name: Sum(name) for name in COUNTERS}
+            )
+        ]
+    )
+    per_service = (
+        facts.values(*keys, "service_id", "channel")
+        .annotate(n=Sum("submitted"), fetched=Sum("evidence_fetched"))
+        .order_by(*keys, "service_id", "channel")
+    )
+    days = (
+        times.values(*keys, "working_days")
+        .annotate(n=Sum("decisions"))
+        .order_by(*keys, "working_days")
+    )
+    channels: dict[Any, list[ServiceChannel]] = {}
+    for row in per_service:
+        channels.setdefault(row.get("g"), []).append(
+            ServiceChannel(row["service_id"], row["channel"], row["n"], row["fetched"])
+        )
+    histograms: dict[Any, dict[int, int]] = {}
+    for row in days:
+        histograms.setdefault(row.get("g"), {})[row["working_days"]] = row["n"]
+    return {
+        row.get("g"): FactTotals(
+            counters={name: int(row[name] or 0) for name in COUNTERS},
+            payments_amount=row["payments_amount_sum"] or Decimal(0),
+            by_service_channel=tuple(channels.get(row.get("g"), ())),
+            decision_days=histograms.get(row.get("g"), {}),
+        )
+        for row in sums
+    }
+
+
 def fact_totals(
     *,
     since: dt.date,
@@ -50,32 +112,10 @@ def fact_totals(
     agency: Agency | None = None,
 ) -> FactTotals:
     """The facts of ``service``, ``agency`` or (neither) the whole government from
-    ``since`` to ``until`` (both included), summed: three aggregate queries over the
-    facts, however many transactions they stand for."""
-    facts = _facts(Fact, since=since, until=until, service=service, agency=agency)
-    sums = facts.aggregate(
-        payments_amount_sum=Sum("payments_amount"), **{name: Sum(name) for name in COUNTERS}
-    )
-    per_service = (
-        facts.values("service_id", "channel")
-        .annotate(n=Sum("submitted"), fetched=Sum("evidence_fetched"))
-        .order_by("service_id", "channel")
-    )
-    days = (
-        _facts(DecisionTime, since=since, until=until, service=service, agency=agency)
-        .values("working_days")
-        .annotate(n=Sum("decisions"))
-        .order_by("working_days")
-    )
-    return FactTotals(
-        counters={name: int(sums[name] or 0) for name in COUNTERS},
-        payments_amount=sums["payments_amount_sum"] or Decimal(0),
-        by_service_channel=tuple(
-            ServiceChannel(row["service_id"], row["channel"], row["n"], row["fetched"])
-            for row in per_service
-        ),
-        decision_days={row["working_days"]: row["n"] for row in days},
-    )
+    ``since`` to ``until`` (both included), summed."""
+    return _grouped_totals(group="all", since=since, until=until, service=service, agency=agency)[
+        None
+    ]
 
 
 def performance_specs(*, service_ids: Iterable[int]) -> dict[int, PerformanceSpec]:
@@ -124,3 +164,71 @@ def impact_for(
     return impact(
         totals, specs=performance_specs(service_ids=service_ids), names=_names(service_ids)
     )
+
+
+def _report(
+    totals: FactTotals, names: dict[int, str], specs: dict[int, PerformanceSpec]
+) -> KpiReport:
+    return kpi_report(
+        totals,
+        specs=specs,
+        names=names,
+        targets=settings.VENTANILLA_INSIGHTS_TARGETS,
+        min_published=settings.VENTANILLA_INSIGHTS_MIN_PUBLISHED,
+    )
+
+
+def kpi_reports_by_month(
+    *,
+    since: dt.date,
+    until: dt.date,
+    service: PublicService | None = None,
+    agency: Agency | None = None,
+) -> list[tuple[dt.date, KpiReport]]:
+    """The KPIs of each month from ``since`` to ``until``, months without facts included
+    (with nothing in them), oldest first. Each month is judged publishable on its own."""
+    grouped = _grouped_totals(
+        group="month", since=since, until=until, service=service, agency=agency
+    )
+    by_month = {
+        (key if isinstance(key, dt.date) else dt.date.fromisoformat(str(key)[:10])): totals
+        for key, totals in grouped.items()
+    }
+    service_ids = {row.service_id for t in by_month.values() for row in t.by_service_channel}
+    names, specs = _names(service_ids), performance_specs(service_ids=service_ids)
+    months = []
+    month = since.replace(day=1)
+    while month <= until:
+        totals = by_month.get(month, FactTotals(counters={}))
+        months.append((month, _report(totals, names, specs)))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def kpi_reports_by_service(
+    *, since: dt.date, until: dt.date, agency: Agency | None = None
+) -> list[tuple[PublicService, KpiReport]]:
+    """The KPIs of each service with facts in the period (of ``agency``, or all), by name."""
+    grouped = _grouped_totals(
+        group="service", since=since, until=until, service=None, agency=agency
+    )
+    services = list(
+        PublicService.objects.filter(pk__in=list(grouped)).select_related("competent_agency")
+    )
+    names = {s.pk: s.local_name for s in services}
+    specs = performance_specs(service_ids=names)
+    reports = [(s, _report(grouped[s.pk], names, specs)) for s in services]
+    return sorted(reports, key=lambda item: item[0].local_name)
+
+
+MONTHS_SHOWN = 12
+
+
+def performance_period(*, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """What the performance pages and API show: the last twelve months, this one to date
+    included."""
+    today = today or timezone.localdate()
+    month = today.replace(day=1)
+    for _month in range(MONTHS_SHOWN - 1):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month, today
