@@ -26,3 +26,15 @@ class OfflineChannel(models.TextChoices):
 
 # Channels whose transactions are made on this site, so counted from its own records.
 DIGITAL_CHANNELS = frozenset({Channel.WEB.value, Channel.API.value})
+
+
+class MaturityStage(models.IntegerChoices):
+    """How far a service has gone online (after the UN E-Government Survey's stages),
+    from its definition and its real use."""
+
+    INFORMATION = 1, _("Information only")
+    DOWNLOADABLE_FORM = 2, _("Downloadable form")
+    ONLINE_FORM = 3, _("Online form")
+    TRANSACTIONAL = 4, _("Transactional")
+    CONNECTED = 5, _("Connected: data fetched once-only across agencies")
+    PROACTIVE = 6, _("Proactive")

@@ -16,8 +16,10 @@ from ventanilla.applications.models import Application
 from ventanilla.catalogue.models import PublicService, ServiceDefinition
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import Agency
+from ventanilla.insights.enums import MaturityStage
 from ventanilla.insights.impact import Impact, impact
 from ventanilla.insights.kpis import FactTotals, KpiReport, ServiceChannel, kpi_report
+from ventanilla.insights.maturity import maturity_stage
 from ventanilla.insights.models import COUNTERS, DecisionTime, Fact, SatisfactionResponse
 from ventanilla.insights.performance import PerformanceSpec, performance_spec
 
@@ -232,3 +234,27 @@ def performance_period(*, today: dt.date | None = None) -> tuple[dt.date, dt.dat
     for _month in range(MONTHS_SHOWN - 1):
         month = (month - dt.timedelta(days=1)).replace(day=1)
     return month, today
+
+
+def maturity_by_service(
+    *, since: dt.date, until: dt.date
+) -> list[tuple[PublicService, MaturityStage]]:
+    """Every active service's maturity stage over the period, by name (three queries)."""
+    grouped = _grouped_totals(group="service", since=since, until=until, service=None, agency=None)
+    services = list(PublicService.objects.filter(is_active=True))
+    definitions = dict(
+        ServiceDefinition.objects.filter(
+            service__is_active=True, version=F("service__version")
+        ).values_list("service_id", "definition")
+    )
+    stages = [
+        (s, maturity_stage(definition=definitions.get(s.pk, {}), totals=grouped.get(s.pk)))
+        for s in services
+    ]
+    return sorted(stages, key=lambda item: item[0].local_name)
+
+
+def maturity_counts(*, since: dt.date, until: dt.date) -> list[tuple[MaturityStage, int]]:
+    """How many services are at each stage, every stage listed."""
+    stages = [stage for _service, stage in maturity_by_service(since=since, until=until)]
+    return [(stage, stages.count(stage)) for stage in MaturityStage]

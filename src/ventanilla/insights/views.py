@@ -29,6 +29,7 @@ from ventanilla.insights.selectors import (
     kpi_report_for,
     kpi_reports_by_month,
     kpi_reports_by_service,
+    maturity_counts,
     performance_period,
     satisfaction_for_application,
 )
@@ -127,6 +128,7 @@ def performance(request: HttpRequest) -> HttpResponse:
     """Every service's performance, government-wide."""
     context = _context(None)
     context["services"] = kpi_reports_by_service(since=context["since"], until=context["until"])
+    context["maturity"] = maturity_counts(since=context["since"], until=context["until"])
     context["currency"] = (
         PublicService.objects.values_list("cost_currency", flat=True).order_by("slug").first() or ""
     )
