@@ -49,6 +49,7 @@ def fill(transactions: int) -> int:
 
     from ventanilla.catalogue.models import PublicService
     from ventanilla.insights.models import DecisionTime, Fact
+    from ventanilla.insights.services import facts_rollup_month
 
     chance = random.Random(transactions)
     services = list(PublicService.objects.values_list("pk", "competent_agency_id", "channels"))
@@ -93,6 +94,8 @@ def fill(transactions: int) -> int:
             )
     Fact.objects.bulk_create(facts, batch_size=5000, ignore_conflicts=True)
     DecisionTime.objects.bulk_create(times, batch_size=5000, ignore_conflicts=True)
+    for month in sorted({fact.day.replace(day=1) for fact in facts}):
+        facts_rollup_month(month=month)
     return len(facts)
 
 

@@ -23,6 +23,7 @@ from ventanilla.insights.kpis import (
     kpi_report,
     time_to_decision,
 )
+from ventanilla.insights.models import MonthDecisionTime, MonthFact
 from ventanilla.insights.performance import Burden, Handling, PerformanceSpec
 from ventanilla.insights.selectors import impact_for, kpi_report_for
 from ventanilla.insights.services import facts_fold_day
@@ -321,3 +322,21 @@ def test_the_impact_of_a_folded_day_comes_from_its_facts(
         saved.once_only_hours_saved,
         saved.not_counted,
     ) == (Decimal("2.7"), Decimal("8.00"), Decimal("0.5"), Decimal("13.50"), Decimal("0.8"), ())
+
+
+@pytest.mark.django_db
+def test_whole_months_are_read_from_the_month_rows_and_agree_with_the_days(
+    history: dict[str, Application], service: PublicService
+) -> None:
+    facts_fold_day(day=DAY)
+    facts_fold_day(day=DAY)  # the month rebuilt again: the same rows
+
+    april = kpi_report_for(since=DAY.replace(day=1), until=DAY.replace(day=30), service=service)
+
+    assert MonthFact.objects.get(month=DAY.replace(day=1), channel="counter").submitted == 7
+    assert MonthFact.objects.count() == 3
+    assert sorted(MonthDecisionTime.objects.values_list("working_days", "decisions")) == [
+        (1, 1),
+        (4, 1),
+    ]
+    assert april == kpi_report_for(since=DAY, until=DAY, service=service)

@@ -14,6 +14,7 @@ from ventanilla.insights.kpis import FactTotals
 from ventanilla.insights.maturity import maturity_stage
 from ventanilla.insights.models import Fact
 from ventanilla.insights.selectors import maturity_by_service, maturity_counts
+from ventanilla.insights.services import facts_rollup_month
 
 TRANSACTION = {"channels": ["web"], "transaction": {"form": {}}}
 
@@ -40,6 +41,7 @@ def test_the_government_counts_services_at_each_stage(service: PublicService) ->
     today = timezone.localdate()
     _facts(service, web=12)
     Fact.objects.filter(service=service).update(approved=3, evidence_fetched=1)
+    facts_rollup_month(month=today.replace(day=1))
 
     assert [(s.slug, stage) for s, stage in maturity_by_service(since=today, until=today)] == [
         ("child-benefit", MaturityStage.CONNECTED),  # "Claim child benefit"

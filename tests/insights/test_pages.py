@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 
 from ventanilla.catalogue.models import PublicService
 from ventanilla.insights.models import Fact
+from ventanilla.insights.services import facts_rollup_month
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def _facts(service: PublicService, **by_channel: int) -> dt.date:
             started=submitted if channel == "web" else 0,
             satisfied=2 if channel == "web" else 0,
         )
+    facts_rollup_month(month=today.replace(day=1))
     return today
 
 

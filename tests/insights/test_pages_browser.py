@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.browser.test_journey import CHROMIUM, _assert_accessible, page  # noqa: F401 - fixture
 from ventanilla.catalogue.models import PublicService
 from ventanilla.insights.models import Fact
+from ventanilla.insights.services import facts_rollup_month
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,6 +40,10 @@ def test_the_performance_pages_are_accessible(page: Any) -> None:  # noqa: F811
                 very_satisfied=1,
             )
 
+    for back in range(3):
+        facts_rollup_month(
+            month=(today.replace(day=1) - dt.timedelta(days=31 * back)).replace(day=1)
+        )
     page.goto("/en/performance/")
     assert page.get_by_role("heading", name="How public services perform").is_visible()
     _assert_accessible(page, "performance")

@@ -42,14 +42,9 @@ COUNTERS = (
 )
 
 
-class Fact(models.Model):
-    """What happened on ``day`` to one service's transactions through one channel.
+class Counters(models.Model):
+    """What is counted for one service, agency and channel over a day or a month."""
 
-    Days are local days (``TIME_ZONE``). A transaction counts on the day each thing
-    happened to it: started one day, sent the next, decided a week later.
-    """
-
-    day = models.DateField()
     service = models.ForeignKey(PublicService, on_delete=models.CASCADE, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=20, choices=Channel.choices)
@@ -90,6 +85,19 @@ class Fact(models.Model):
     very_dissatisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class Fact(Counters):
+    """What happened on ``day`` to one service's transactions through one channel.
+
+    Days are local days (``TIME_ZONE``). A transaction counts on the day each thing
+    happened to it: started one day, sent the next, decided a week later.
+    """
+
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "service", "agency", "channel"], name="insights_one_fact_per_key"
@@ -102,6 +110,29 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.service_id} {self.channel}"
+
+
+class MonthFact(Counters):
+    """A month's facts summed (``month`` is its first day), rebuilt with each fold of one
+    of its days: what the performance pages read for whole months, so that their cost
+    follows the number of services and channels, not of transactions or days."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "service", "agency", "channel"],
+                name="insights_one_month_fact_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["service", "month"]),
+            models.Index(fields=["agency", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.service_id} {self.channel}"
 
 
 class DecisionTime(models.Model):
@@ -185,3 +216,29 @@ class SatisfactionResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.answer}"
+
+
+class MonthDecisionTime(models.Model):
+    """``DecisionTime`` summed over a month (``month`` is its first day)."""
+
+    month = models.DateField()
+    service = models.ForeignKey(PublicService, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    working_days = models.PositiveIntegerField()
+    decisions = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "service", "agency", "channel", "working_days"],
+                name="insights_one_month_decision_time_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["service", "month"]),
+            models.Index(fields=["agency", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.service_id} {self.working_days} days: {self.decisions}"

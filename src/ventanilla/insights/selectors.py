@@ -20,7 +20,14 @@ from ventanilla.insights.enums import MaturityStage
 from ventanilla.insights.impact import Impact, impact
 from ventanilla.insights.kpis import FactTotals, KpiReport, ServiceChannel, kpi_report
 from ventanilla.insights.maturity import maturity_stage
-from ventanilla.insights.models import COUNTERS, DecisionTime, Fact, SatisfactionResponse
+from ventanilla.insights.models import (
+    COUNTERS,
+    DecisionTime,
+    Fact,
+    MonthDecisionTime,
+    MonthFact,
+    SatisfactionResponse,
+)
 from ventanilla.insights.performance import PerformanceSpec, performance_spec
 
 
@@ -30,20 +37,37 @@ def satisfaction_for_application(*, application: Application) -> SatisfactionRes
     return SatisfactionResponse.objects.filter(application=application).first()
 
 
-def _facts(
-    model: type[Fact] | type[DecisionTime],
+def _whole_months(since: dt.date, until: dt.date) -> bool:
+    """Whether the period is whole months as far as facts go: from a first day, to the
+    end of a month or to today (no later day has facts yet)."""
+    return since.day == 1 and (
+        (until + dt.timedelta(days=1)).day == 1 or until >= timezone.localdate()
+    )
+
+
+def _rows(
+    daily: type[Fact] | type[DecisionTime],
+    monthly: type[MonthFact] | type[MonthDecisionTime],
     *,
     since: dt.date,
     until: dt.date,
     service: PublicService | None,
     agency: Agency | None,
-) -> QuerySet[Any]:
-    rows = model.objects.filter(day__gte=since, day__lte=until)
+) -> tuple[QuerySet[Any], str]:
+    """The fact rows of the period and the name of their date field: the month rows when
+    the period is whole months (far fewer), else the daily ones."""
+    rows: QuerySet[Any]
+    if _whole_months(since, until):
+        rows = monthly.objects.filter(month__gte=since, month__lte=until)
+        field = "month"
+    else:
+        rows = daily.objects.filter(day__gte=since, day__lte=until)
+        field = "day"
     if service is not None:
         rows = rows.filter(service=service)
     if agency is not None:
         rows = rows.filter(agency=agency)
-    return rows
+    return rows, field
 
 
 def _grouped_totals(
@@ -57,10 +81,13 @@ def _grouped_totals(
     """Summed facts per ``group`` ("month": the first day of each month, "service": the
     service id, or "all": one group, key None): three aggregate queries over the facts,
     however many transactions they stand for."""
-    facts = _facts(Fact, since=since, until=until, service=service, agency=agency)
-    times = _facts(DecisionTime, since=since, until=until, service=service, agency=agency)
+    facts, field = _rows(Fact, MonthFact, since=since, until=until, service=service, agency=agency)
+    times, _field = _rows(
+        DecisionTime, MonthDecisionTime, since=since, until=until, service=service, agency=agency
+    )
     if group == "month":
-        facts, times = facts.annotate(g=TruncMonth("day")), times.annotate(g=TruncMonth("day"))
+        month = F("month") if field == "month" else TruncMonth("day")
+        facts, times = facts.annotate(g=month), times.annotate(g=month)
     elif group == "service":
         facts, times = facts.annotate(g=F("service_id")), times.annotate(g=F("service_id"))
     else:

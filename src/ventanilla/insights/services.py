@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,9 +33,12 @@ from ventanilla.identity.models import User
 from ventanilla.insights.enums import OfflineChannel, SatisfactionAnswer
 from ventanilla.insights.models import (
     COMMENT_MAX_LENGTH,
+    COUNTERS,
     DecisionTime,
     Fact,
     FoldRun,
+    MonthDecisionTime,
+    MonthFact,
     OfflineCount,
     SatisfactionResponse,
 )
@@ -246,9 +249,56 @@ def facts_fold_day(*, day: dt.date) -> FoldReport:
         )
         for (service_id, agency_id, channel, days), decisions in sorted(times.items())
     )
+    facts_rollup_month(month=day.replace(day=1))
     run.folded_at = timezone.now()
     run.save(update_fields=["folded_at"])
     return FoldReport(day=day, facts=len(facts), decision_times=len(times))
+
+
+@transaction.atomic
+def facts_rollup_month(*, month: dt.date) -> int:
+    """Rebuild ``month``'s summed rows from its daily facts (``month`` is its first day);
+    returns how many. A fold does it for its day's month; the month's ``FoldRun`` row
+    (its first day's) is locked first, so folds of two days of one month take turns."""
+    FoldRun.objects.get_or_create(day=month)
+    FoldRun.objects.select_for_update().get(day=month)
+    end = (month + dt.timedelta(days=32)).replace(day=1)
+    keys = ("service_id", "agency_id", "channel")
+    sums = (
+        Fact.objects.filter(day__gte=month, day__lt=end)
+        .values(*keys)
+        .annotate(
+            payments_amount_sum=Sum("payments_amount"), **{name: Sum(name) for name in COUNTERS}
+        )
+        .order_by(*keys)
+    )
+    MonthFact.objects.filter(month=month).delete()
+    MonthDecisionTime.objects.filter(month=month).delete()
+    made = MonthFact.objects.bulk_create(
+        MonthFact(
+            month=month,
+            **{key: row[key] for key in keys},
+            payments_amount=row["payments_amount_sum"],
+            **{name: row[name] for name in COUNTERS},
+        )
+        for row in sums
+    )
+    times = (
+        DecisionTime.objects.filter(day__gte=month, day__lt=end)
+        .values(*keys, "working_days")
+        .annotate(n=Sum("decisions"))
+        .order_by(*keys, "working_days")
+    )
+    MonthDecisionTime.objects.bulk_create(
+        MonthDecisionTime(
+            month=month,
+            **{key: row[key] for key in keys},
+            working_days=row["working_days"],
+            decisions=row["n"],
+        )
+        for row in times
+    )
+    return len(made)
 
 
 def facts_fold_since(*, since: dt.date, until: dt.date | None = None) -> list[FoldReport]:
