@@ -1,9 +1,10 @@
-"""The ``ventanilla`` command: up, serve, worker, demo, services, ledger, manage."""
+"""The ``ventanilla`` command: up, serve, worker, demo, services, ledger, insights, manage."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -235,6 +236,27 @@ def _ledger_watch() -> None:
         time.sleep(LEDGER_POLL_SECONDS)
 
 
+def _insights_watch() -> None:
+    """Every VENTANILLA_INSIGHTS_FOLD_SECONDS, fold yesterday's and today's facts (and any
+    day a stopped worker missed)."""
+    import logging
+
+    from django.conf import settings
+    from django.db import close_old_connections
+
+    from ventanilla.insights.services import facts_fold_recent
+
+    log = logging.getLogger("ventanilla.insights")
+    while True:
+        try:
+            facts_fold_recent()
+        except Exception:  # the next round folds the same days again: a fold is idempotent
+            log.exception("insights fold failed")
+        finally:
+            close_old_connections()
+        time.sleep(settings.VENTANILLA_INSIGHTS_FOLD_SECONDS)
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     _configure(args.data_dir)
     _setup_django()
@@ -244,6 +266,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     threading.Thread(target=_deadlines_watch, name="deadlines", daemon=True).start()
     threading.Thread(target=_ledger_watch, name="ledger", daemon=True).start()
+    threading.Thread(target=_insights_watch, name="insights", daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", reload=False, queue_name="*")
     return 0
@@ -332,6 +355,47 @@ def cmd_ledger_audit(args: argparse.Namespace) -> int:
         f"Audit passed: {result.size} entries, signature valid, {since}; "
         f"{len(result.checked_entries)} random entries proven included. State: {state}"
     )
+    return 0
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a day: write YYYY-MM-DD") from None
+
+
+def cmd_insights_fold(args: argparse.Namespace) -> int:
+    """Fold (again) the facts of one day, or of every day since one."""
+    _configure(args.data_dir)
+    _setup_django()
+    from ventanilla.core.errors import ValidationError
+    from ventanilla.insights.services import facts_fold_day, facts_fold_since
+
+    try:
+        reports = [facts_fold_day(day=args.day)] if args.day else facts_fold_since(since=args.since)
+    except ValidationError as error:
+        print(error.message)
+        return 1
+    for report in reports:
+        print(f"{report.day}: {report.facts} fact rows, {report.decision_times} decision-time rows")
+    return 0
+
+
+def cmd_insights_import(args: argparse.Namespace) -> int:
+    """Record offline transaction counts from a CSV file (day, service, channel, count)."""
+    _configure(args.data_dir)
+    _setup_django()
+    from ventanilla.core.errors import ValidationError
+    from ventanilla.insights.services import offline_counts_import
+
+    try:
+        with Path(args.file).open(encoding="utf-8", newline="") as file:
+            recorded = offline_counts_import(file=file)
+    except (OSError, ValidationError) as error:
+        print(f"{args.file}: {getattr(error, 'message', error)}")
+        return 1
+    print(f"{args.file}: {recorded} counts recorded, their days folded again.")
     return 0
 
 
@@ -429,6 +493,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--key", help="the verifier key you trust (default: the one seen first)")
     audit.set_defaults(handler=cmd_ledger_audit)
+
+    insights = sub.add_parser("insights", help="service performance facts")
+    insights_sub = insights.add_subparsers(dest="insights_command", required=True)
+    fold = insights_sub.add_parser(
+        "fold", help="fold a day's facts again from the records (safe to repeat)"
+    )
+    which = fold.add_mutually_exclusive_group(required=True)
+    which.add_argument("--day", type=_day, help="the day to fold, YYYY-MM-DD")
+    which.add_argument("--since", type=_day, help="fold every day from this one to today")
+    data_dir_option(fold)
+    fold.set_defaults(handler=cmd_insights_fold)
+    offline = insights_sub.add_parser(
+        "import-offline",
+        help="record counter, phone and paper transactions from a CSV file "
+        "(columns: day, service, channel, count)",
+    )
+    offline.add_argument("file", metavar="FILE")
+    data_dir_option(offline)
+    offline.set_defaults(handler=cmd_insights_import)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     data_dir_option(manage)

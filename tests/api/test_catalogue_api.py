@@ -45,6 +45,8 @@ def test_the_openapi_document_lists_every_endpoint(openapi: dict[str, Any]) -> N
         "/api/v1/ledger/tree-head",
         "/api/v1/life-events",
         "/api/v1/life-events/{slug}",
+        "/api/v1/performance",
+        "/api/v1/performance/{slug}",
         "/api/v1/services",
         "/api/v1/services/search",
         "/api/v1/services/{slug}",

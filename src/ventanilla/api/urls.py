@@ -18,6 +18,7 @@ from ventanilla.core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from ventanilla.insights.api import router as insights_router
 from ventanilla.ledger.api import router as ledger_router
 
 api = NinjaAPI(
@@ -37,6 +38,7 @@ api = NinjaAPI(
 api.add_router("/", catalogue_router)
 api.add_router("/", applications_router)
 api.add_router("/", ledger_router)
+api.add_router("/", insights_router)
 
 
 @api.exception_handler(LedgerProofError)

@@ -18,6 +18,7 @@ from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.applications.enums import ApplicationStatus
+from ventanilla.catalogue.enums import Channel
 from ventanilla.catalogue.models import Event, PublicService, ServiceDefinition
 from ventanilla.core.models import TimeStampedModel
 
@@ -61,6 +62,12 @@ class Application(TimeStampedModel):
     )
     answers = models.JSONField(
         default=dict, help_text=_("Personal data. Private to the applicant until sent.")
+    )
+    channel = models.CharField(
+        max_length=20,
+        choices=Channel.choices,
+        default=Channel.WEB,
+        help_text=_("How it was made: on the website, or through the API."),
     )
     reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

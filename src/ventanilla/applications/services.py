@@ -22,6 +22,7 @@ from ventanilla.applications.enums import ApplicationStatus
 from ventanilla.applications.models import Application, Upload, uploads_storage
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
+from ventanilla.catalogue.enums import Channel
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import (
     service_definition_current,
@@ -418,6 +419,7 @@ def application_file(
     idempotency_key: str = "",
     submit: bool = True,
     card_number: str = "",
+    channel: Channel = Channel.API,
 ) -> tuple[Application, Case | None, bool]:
     """Make an application from all its answers in one call, and send it (the API).
 
@@ -456,6 +458,7 @@ def application_file(
         service=service,
         definition=definition,
         answers={k: v for k, v in answers.items() if v not in (None, "", [])},
+        channel=channel,
         idempotency_key=idempotency_key or None,
     )
     if idempotency_key:

@@ -17,6 +17,8 @@ import jsonschema
 from ventanilla.catalogue.enums import Channel, EventKind
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80}
+AMOUNT = {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$"}
+MINUTES = {"type": "integer", "minimum": 0, "maximum": 100_000}
 
 
 def text(languages: list[str], *, max_length: int = 4000) -> dict[str, Any]:
@@ -152,7 +154,7 @@ def service_schema(languages: list[str]) -> dict[str, Any]:
                 "required": ["amount", "currency"],
                 "additionalProperties": False,
                 "properties": {
-                    "amount": {"type": "string", "pattern": r"^\d{1,7}(\.\d{1,2})?$"},
+                    "amount": AMOUNT,
                     "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
                 },
             },
@@ -173,6 +175,7 @@ def service_schema(languages: list[str]) -> dict[str, Any]:
             },
             # Checked in depth by ventanilla.catalogue.transactions.
             "transaction": {"type": "object"},
+            "performance": performance_schema(),
             "keywords": {
                 "type": "object",
                 "propertyNames": {"pattern": "^[a-z]{2}$"},
@@ -180,6 +183,63 @@ def service_schema(languages: list[str]) -> dict[str, Any]:
                     "type": "array",
                     "items": {"type": "string", "minLength": 1, "maxLength": 60},
                 },
+            },
+        },
+    }
+
+
+def performance_schema() -> dict[str, Any]:
+    """A service's optional ``performance`` section: what a transaction costs the agency
+    through each channel (for cost per transaction), and the Standard Cost Model figures
+    for impact accounting: the resident's burden and the agency's handling time per
+    transaction before and after the service went digital, in the service's currency."""
+    burden = {
+        "type": "object",
+        "required": ["minutes"],
+        "additionalProperties": False,
+        "properties": {
+            "minutes": {**MINUTES, "description": "time spent on one transaction"},
+            "visits": {"type": "integer", "minimum": 0, "maximum": 100},
+            "out_of_pocket": {**AMOUNT, "description": "travel, copies, postage"},
+            "documents": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 100,
+                "description": "documents to obtain from elsewhere first",
+            },
+        },
+    }
+    handling = {
+        "type": "object",
+        "required": ["minutes"],
+        "additionalProperties": False,
+        "properties": {"minutes": MINUTES, "cost": AMOUNT},
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "unit_costs": {
+                "type": "object",
+                "description": "cost to the agency of one transaction, per channel",
+                "propertyNames": {"enum": list(Channel.values)},
+                "additionalProperties": AMOUNT,
+            },
+            "resident": {
+                "type": "object",
+                "required": ["before", "after"],
+                "additionalProperties": False,
+                "properties": {"before": burden, "after": burden},
+            },
+            "agency": {
+                "type": "object",
+                "required": ["before", "after"],
+                "additionalProperties": False,
+                "properties": {"before": handling, "after": handling},
+            },
+            "lookup_minutes": {
+                **MINUTES,
+                "description": "resident time one once-only look-up saves (getting the evidence)",
             },
         },
     }

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "ventanilla.exchange",
     "ventanilla.applications",
     "ventanilla.notifications",
+    "ventanilla.insights",
     "ventanilla.portal",
     "ventanilla.backoffice",
     "ventanilla.api",
@@ -344,6 +345,20 @@ VENTANILLA_LEDGER_CHECKPOINT_SECONDS = float(
 VENTANILLA_LEDGER_CHECKPOINT_ENTRIES = int(
     os.environ.get("VENTANILLA_LEDGER_CHECKPOINT_ENTRIES", "1000")
 )
+
+# Insights (issue 6): the worker folds yesterday's and today's facts this often; a draft
+# untouched this many days counts as abandoned; below this many transactions a period is
+# too small to publish; the KPI targets, in per cent (the GOV.UK service standard's).
+VENTANILLA_INSIGHTS_FOLD_SECONDS = float(os.environ.get("VENTANILLA_INSIGHTS_FOLD_SECONDS", "900"))
+VENTANILLA_INSIGHTS_ABANDONED_AFTER_DAYS = int(
+    os.environ.get("VENTANILLA_INSIGHTS_ABANDONED_AFTER_DAYS", "30")
+)
+VENTANILLA_INSIGHTS_MIN_PUBLISHED = int(os.environ.get("VENTANILLA_INSIGHTS_MIN_PUBLISHED", "10"))
+VENTANILLA_INSIGHTS_TARGETS = {
+    "digital_take_up": float(os.environ.get("VENTANILLA_TARGET_DIGITAL_TAKE_UP", "79")),
+    "completion_rate": float(os.environ.get("VENTANILLA_TARGET_COMPLETION_RATE", "80")),
+    "satisfaction": float(os.environ.get("VENTANILLA_TARGET_SATISFACTION", "78")),
+}
 
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["ventanilla.formats"]

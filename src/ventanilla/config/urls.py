@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include("ventanilla.casework.urls")),
     path("", include("ventanilla.ledger.urls")),
     path("", include("ventanilla.exchange.urls")),
+    path("", include("ventanilla.insights.urls")),
     path("", include("ventanilla.portal.urls")),
 )
 

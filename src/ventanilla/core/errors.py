@@ -160,3 +160,8 @@ class ExchangeInvalidResponseError(ExchangeError):
     of it is passed on."""
 
     reason = "invalid_response"
+
+
+class SatisfactionRefusedError(ValidationError):
+    """A satisfaction answer that cannot be taken: the application is not decided yet, or
+    its applicant has answered already (one answer per application)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,10 +23,12 @@ from ventanilla.applications.services import application_file
 from ventanilla.casework.models import Case
 from ventanilla.casework.selectors import official_roles
 from ventanilla.casework.services import case_transition
+from ventanilla.catalogue.enums import Channel
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import transaction_spec_for, working_calendar
 from ventanilla.catalogue.services import catalogue_load
 from ventanilla.catalogue.transactions import Action, Workflow
+from ventanilla.core.calendar import SATURDAY
 from ventanilla.core.errors import ExchangeNotAllowedError, ValidationError
 from ventanilla.demo.registries import RegistriesFilled, registries_generate
 from ventanilla.exchange.models import ConsentPurpose, DataService, Member, Subsystem
@@ -34,6 +37,8 @@ from ventanilla.exchange.services import access_right_grant, exchange_call
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
 from ventanilla.identity.services import official_add, resident_link_person
+from ventanilla.insights.models import OfflineCount
+from ventanilla.insights.services import facts_fold_since
 from ventanilla.ledger.services import ledger_checkpoint
 from ventanilla.registries.models import Person
 from ventanilla.registries.schemas import SCHEMAS
@@ -356,7 +361,12 @@ def demo_applications_create(*, per_service: int = 14) -> int:
             else:
                 break
             application, case, _created = application_file(
-                applicant=applicant, service=service, answers=answers, card_number=SANDBOX_CARD
+                applicant=applicant,
+                service=service,
+                answers=answers,
+                card_number=SANDBOX_CARD,
+                # Most residents apply on the website; some through software (the API).
+                channel=Channel.API if index % 5 == 4 else Channel.WEB,
             )
             assert case is not None  # noqa: S101 - submitted just now
             for action in path:
@@ -431,6 +441,37 @@ def _backdate(case: Case, application: Application, working_days: int) -> None:
     )
 
 
+DEMO_INSIGHTS_DAYS = 30
+
+
+def demo_offline_counts_create() -> int:
+    """What Demoland's counters, phone lines and post rooms recorded on each working day
+    of the last month, for the services with those channels (the same numbers every
+    time). Written in bulk, then folded once, rather than one ``offline_count_record``
+    (and one fold) per row."""
+    chance = random.Random(6)  # noqa: S311 - demo numbers, not secrets
+    today = timezone.localdate()
+    rows = []
+    for service in PublicService.objects.filter(is_active=True).order_by("slug"):
+        for channel, most in (("counter", 6), ("phone", 2), ("post", 1)):
+            if channel not in service.channels:
+                continue
+            for back in range(1, DEMO_INSIGHTS_DAYS + 1):
+                day = today - dt.timedelta(days=back)
+                if day.weekday() < SATURDAY:
+                    rows.append(
+                        OfflineCount(
+                            day=day,
+                            service=service,
+                            channel=channel,
+                            count=chance.randint(0, most),
+                            recorded_at=timezone.now(),
+                        )
+                    )
+    OfflineCount.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
 def demo_load(
     *,
     residents: int = 1000,
@@ -449,6 +490,8 @@ def demo_load(
     demo_accounts_create()
     demo_applications_create()
     demo_exchange_create()
+    demo_offline_counts_create()
+    facts_fold_since(since=timezone.localdate() - dt.timedelta(days=DEMO_INSIGHTS_DAYS))
     ledger_checkpoint()  # the demo's cases are in the ledger: sign them at once
     return DemoReport(
         agencies=catalogue.agencies,
