@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "ventanilla.payments",
     "ventanilla.casework",
     "ventanilla.exchange",
+    "ventanilla.opendata",
     "ventanilla.applications",
     "ventanilla.notifications",
     "ventanilla.portal",
@@ -388,6 +389,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "uploads": uploads_storage(os.environ, DATA_DIR),
+    "opendata": {  # published files of the open-data catalogue (public)
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "opendata"},
+    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False

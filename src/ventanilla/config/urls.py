@@ -9,11 +9,15 @@ from ventanilla.api.urls import api
 from ventanilla.core import health
 from ventanilla.exchange import views as exchange_views
 from ventanilla.exchange import xroad
+from ventanilla.opendata.ckan_api import views as ckan_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("api/3/action/<str:name>", ckan_views.action, name="ckan-action"),
+    path("api/action/<str:name>", ckan_views.action),
+    path("", include("ventanilla.opendata.urls")),
     path(
         "r1/<str:instance>/<str:member_class>/<str:member_code>/<str:subsystem>/<path:service>",
         xroad.rest,
