@@ -17,12 +17,16 @@ from ventanilla.opendata.services import (
 from ventanilla.opendata.tables import Table
 
 
-@pytest.fixture
-def agencies(db: None) -> dict[str, Agency]:
+def agencies_make() -> dict[str, Agency]:
     return {
         slug: Agency.objects.create(slug=slug, name={"en": title, "es": title})
         for slug, title in (("statistics", "Statistics Office"), ("transport", "Transport Agency"))
     }
+
+
+@pytest.fixture
+def agencies(db: None) -> dict[str, Agency]:
+    return agencies_make()
 
 
 @pytest.fixture
@@ -34,6 +38,10 @@ def publisher(agencies: dict[str, Agency]) -> tuple[User, str]:
 
 @pytest.fixture
 def catalogue(agencies: dict[str, Agency]) -> dict[str, Dataset]:
+    return catalogue_make(agencies)
+
+
+def catalogue_make(agencies: dict[str, Agency]) -> dict[str, Dataset]:
     """Three datasets: two of statistics (one with a table), one of transport."""
     group_create(name="economy", title={"en": "Economy"})
     group_create(name="society", title={"en": "Society"})

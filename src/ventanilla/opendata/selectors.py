@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -52,6 +52,18 @@ def _datasets() -> QuerySet[Dataset]:
         Prefetch("tags", queryset=Tag.objects.order_by("name")),
         Prefetch("groups", queryset=Group.objects.order_by("name")),
         Prefetch("resources", queryset=Resource.objects.order_by("position")),
+    )
+
+
+def catalogue_fingerprint() -> str:
+    """Changes whenever a dataset or a resource is added, changed or removed."""
+    datasets = Dataset.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    resources = Resource.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return "{}.{}.{}.{}".format(
+        datasets["n"],
+        datasets["last"] and datasets["last"].timestamp(),
+        resources["n"],
+        resources["last"] and resources["last"].timestamp(),
     )
 
 

@@ -6,10 +6,8 @@ from ventanilla.opendata import views
 
 app_name = "opendata"
 urlpatterns = [
-    path("opendata/resources/<str:resource_id>/download", views.download, name="download"),
-    path(
-        "opendata/resources/<str:resource_id>/download.<str:fmt>",
-        views.download,
-        name="download-as",
-    ),
+    path("data/", views.dataset_list, name="datasets"),
+    path("data/datasets/<slug:name>/", views.dataset_detail, name="dataset"),
+    path("data/organisations/", views.organization_list_page, name="organizations"),
+    path("data/organisations/<slug:slug>/", views.organization_detail, name="organization"),
 ]

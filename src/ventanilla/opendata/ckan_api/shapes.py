@@ -75,7 +75,7 @@ def tag_dict(tag: Tag) -> dict[str, Any]:
 def resource_url(site: str, resource: Resource) -> str:
     if resource.kind == ResourceKind.LINK:
         return resource.url
-    return site + reverse("opendata:download", args=[resource.id])
+    return site + reverse("opendata-download", args=[resource.id])
 
 
 def resource_dict(site: str, resource: Resource, version: ResourceVersion | None) -> dict[str, Any]:
