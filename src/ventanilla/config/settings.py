@@ -419,6 +419,12 @@ if not EMBEDDED:
 # Ventanilla's own settings.
 VENTANILLA_SITE_NAME = _("Ventanilla")
 VENTANILLA_GOVERNMENT_NAME = os.environ.get("VENTANILLA_GOVERNMENT_NAME", "Demoland")
+# The agency that publishes the platform's own open data (the catalogue of services, the
+# ledger's checkpoints); registry statistics are published by each registry's owner.
+VENTANILLA_OPENDATA_PUBLISHER = os.environ.get("VENTANILLA_OPENDATA_PUBLISHER", "digital-office")
+VENTANILLA_OPENDATA_REFRESH_SECONDS = int(
+    os.environ.get("VENTANILLA_OPENDATA_REFRESH_SECONDS", "3600")
+)
 VENTANILLA_CATALOGUE_DIR = Path(
     os.environ.get("VENTANILLA_CATALOGUE_DIR") or PACKAGE_DIR / "demo" / "catalogue"
 )

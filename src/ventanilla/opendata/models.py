@@ -124,6 +124,11 @@ class ResourceVersion(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=_version_path, storage=opendata_storage, blank=True)
     size = models.PositiveBigIntegerField(default=0)
+    digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 of the content: unchanged data is not a new version."),
+    )
     mimetype = models.CharField(max_length=100, blank=True)
 
     class Meta:

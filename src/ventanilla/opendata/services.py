@@ -6,11 +6,14 @@ wrong field leaves nothing behind (``DatasetInvalidError`` names every wrong fie
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import mimetypes
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -181,15 +184,28 @@ def _version_table(resource: Resource, number: int, table: Table) -> ResourceVer
         mimetype="text/csv",
     )
     rows = rows_typed(table.fields, table.rows)
+    digest = table_digest_start(version.fields)
     count = 0
     while batch := list(itertools.islice(rows, ROW_BATCH)):
         Row.objects.bulk_create(
             Row(version=version, number=count + i, data=data) for i, data in enumerate(batch, 1)
         )
+        for data in batch:
+            digest.update(canonical_row(data))
         count += len(batch)
     version.row_count = count
-    version.save(update_fields=["row_count"])
+    version.digest = digest.hexdigest()
+    version.save(update_fields=["row_count", "digest"])
     return version
+
+
+def table_digest_start(fields: list[dict[str, str]]) -> Any:
+    """A SHA-256 over a table's columns, to be fed each typed row (``canonical_row``)."""
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode())
+
+
+def canonical_row(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
 
 def _version_file(resource: Resource, number: int, upload: UploadedFile) -> ResourceVersion:
@@ -205,6 +221,10 @@ def _version_file(resource: Resource, number: int, upload: UploadedFile) -> Reso
         size=upload.size,
         mimetype=upload.content_type or mimetypes.guess_type(name)[0] or "",
     )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    version.digest = digest.hexdigest()
     version.file.save(name, upload, save=False)
     version.save()
     return version
