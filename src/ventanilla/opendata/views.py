@@ -4,6 +4,7 @@ memory for any size), files as they were published; every version stays availabl
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -36,30 +37,35 @@ from ventanilla.opendata.selectors import (
 )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+CHUNK_ROWS = 1000  # rows per piece of a streamed download: fewer, larger writes
 
 
 def _csv(fields: list[dict[str, str]], rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
     names = [c["id"] for c in fields]
-    yield writer.writerow(["_id", *names])
-    for number, data in rows:
-        yield writer.writerow([number, *("" if data.get(n) is None else data[n] for n in names)])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["_id", *names])
+    for count, (number, data) in enumerate(rows, 1):
+        writer.writerow([number, *("" if data.get(n) is None else data[n] for n in names)])
+        if count % CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _json(
-    fields: list[dict[str, str]], rows: Iterator[tuple[int, dict[str, Any]]]
-) -> Iterator[str]:
+def _json(fields: list[dict[str, str]], rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[str]:
     names = [c["id"] for c in fields]
-    yield '{"fields": ' + json.dumps([{"id": "_id", "type": "int"}, *fields]) + ', "records": ['
-    first = True
-    for number, data in rows:
+    head = '{"fields": ' + json.dumps([{"id": "_id", "type": "int"}, *fields]) + ', "records": ['
+    piece = [head]
+    for count, (number, data) in enumerate(rows, 1):
         record = json.dumps({"_id": number, **{n: data.get(n) for n in names}}, ensure_ascii=False)
-        yield record if first else "," + record
-        first = False
-    yield "]}"
+        piece.append(record if count == 1 else "," + record)
+        if count % CHUNK_ROWS == 0:
+            yield "".join(piece)
+            piece = []
+    piece.append("]}")
+    yield "".join(piece)
 
 
 def download(request: HttpRequest, resource_id: str, fmt: str = "") -> HttpResponseBase:
