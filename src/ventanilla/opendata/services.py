@@ -66,7 +66,7 @@ def _errors(fields: DatasetFields, *, dataset: Dataset | None) -> dict[str, list
     ):
         errors["name"] = [_("That URL is already in use.")]
     if not fields.title.strip():
-        errors["title"] = [_("Missing value")]
+        errors["title"] = [_("Enter a title.")]
     elif len(fields.title) > 300:
         errors["title"] = [_("Must be 300 characters or fewer.")]
     if fields.license_id not in LICENCES:
@@ -237,10 +237,13 @@ def _is_csv(upload: UploadedFile) -> bool:
 def _content(
     resource: Resource, number: int, *, table: Table | None, upload: UploadedFile | None
 ) -> None:
-    if table is not None:
-        _version_table(resource, number, table)
-    elif upload is not None and _is_csv(upload):
-        _version_table(resource, number, table_from_csv(upload))
+    """A table's version from ``table`` or a CSV upload; a file's from the upload."""
+    if resource.kind == ResourceKind.TABLE:
+        if table is None and upload is not None and not _is_csv(upload):
+            raise DatasetInvalidError(
+                {"upload": [_("This resource is a table: upload a CSV file.")]}
+            )
+        _version_table(resource, number, table or table_from_csv(upload))  # type: ignore[arg-type]
     elif upload is not None:
         _version_file(resource, number, upload)
 
@@ -307,8 +310,8 @@ def resource_version_add(
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if resource.kind == ResourceKind.LINK:
         raise DatasetInvalidError({"url": [_("A link has no versions; change its address.")]})
-    if resource.kind == ResourceKind.TABLE and table is None and upload is None:
-        raise DatasetInvalidError({"upload": [_("Give the table's new rows.")]})
+    if table is None and upload is None:
+        raise DatasetInvalidError({"upload": [_("Choose the new file.")]})
     last = resource.versions.order_by("-number").values_list("number", flat=True).first() or 0
     _content(resource, last + 1, table=table, upload=upload)
     resource.save(update_fields=["updated_at"])

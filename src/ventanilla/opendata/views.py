@@ -36,7 +36,6 @@ from ventanilla.opendata.selectors import (
     table_search,
 )
 
-
 CHUNK_ROWS = 1000  # rows per piece of a streamed download: fewer, larger writes
 
 
@@ -54,7 +53,9 @@ def _csv(fields: list[dict[str, str]], rows: Iterator[tuple[int, dict[str, Any]]
     yield buffer.getvalue()
 
 
-def _json(fields: list[dict[str, str]], rows: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[str]:
+def _json(
+    fields: list[dict[str, str]], rows: Iterator[tuple[int, dict[str, Any]]]
+) -> Iterator[str]:
     names = [c["id"] for c in fields]
     head = '{"fields": ' + json.dumps([{"id": "_id", "type": "int"}, *fields]) + ', "records": ['
     piece = [head]
