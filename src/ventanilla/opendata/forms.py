@@ -45,10 +45,11 @@ class DatasetForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["groups"].choices = [
-            (group.name, group.local_title) for group in Group.objects.order_by("name")
-        ]
-        if not self.fields["groups"].choices:
+        choices = [(group.name, group.local_title) for group in Group.objects.order_by("name")]
+        groups = self.fields["groups"]
+        assert isinstance(groups, forms.MultipleChoiceField)  # noqa: S101 - declared above
+        groups.choices = choices
+        if not choices:
             del self.fields["groups"]
 
     def dataset_fields(self) -> DatasetFields:
