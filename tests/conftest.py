@@ -72,6 +72,20 @@ def uploads_dir(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def opendata_dir(settings: Any, tmp_path: Path) -> Path:
+    """The "opendata" storage (published files), in a folder of the test's own."""
+    location = tmp_path / "opendata"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "opendata": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

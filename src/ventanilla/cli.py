@@ -1,4 +1,5 @@
-"""The ``ventanilla`` command: up, serve, worker, demo, services, ledger, insights, manage."""
+"""The ``ventanilla`` command: up, serve, worker, demo, services, opendata, ledger, insights,
+manage."""
 
 from __future__ import annotations
 
@@ -257,6 +258,30 @@ def _insights_watch() -> None:
         time.sleep(settings.VENTANILLA_INSIGHTS_FOLD_SECONDS)
 
 
+def _opendata_watch() -> None:
+    """Refresh the datasets the platform publishes by itself, soon after starting and
+    then every VENTANILLA_OPENDATA_REFRESH_SECONDS."""
+    import logging
+
+    from django.conf import settings
+    from django.db import close_old_connections
+
+    from ventanilla.opendata.publishing import publications_refresh
+
+    log = logging.getLogger("ventanilla.opendata")
+    time.sleep(10)  # let the web server and the first requests go first
+    while True:
+        try:
+            changed = publications_refresh()
+            if changed:
+                log.info("%d open dataset(s) published anew", changed)
+        except Exception:  # the next round tries again; a refresh is idempotent
+            log.exception("open data refresh failed")
+        finally:
+            close_old_connections()
+        time.sleep(settings.VENTANILLA_OPENDATA_REFRESH_SECONDS)
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     _configure(args.data_dir)
     _setup_django()
@@ -267,6 +292,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     threading.Thread(target=_deadlines_watch, name="deadlines", daemon=True).start()
     threading.Thread(target=_ledger_watch, name="ledger", daemon=True).start()
     threading.Thread(target=_insights_watch, name="insights", daemon=True).start()
+    threading.Thread(target=_opendata_watch, name="opendata", daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", reload=False, queue_name="*")
     return 0
@@ -328,6 +354,18 @@ def cmd_ledger_checkpoint(args: argparse.Namespace) -> int:
 
     checkpoint = ledger_checkpoint()
     print(checkpoint.note if checkpoint else "No new entries: the latest checkpoint stands.")
+    return 0
+
+
+def cmd_opendata_publish(args: argparse.Namespace) -> int:
+    """Publish the automatic datasets now (the worker does it every hour)."""
+    _configure(args.data_dir)
+    _setup_django()
+    from ventanilla.opendata.publishing import PUBLICATIONS, publication_refresh
+
+    for publication in PUBLICATIONS:
+        changed = publication_refresh(publication)
+        print(f"{publication.origin}: {'published anew' if changed else 'unchanged'}")
     return 0
 
 
@@ -466,6 +504,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE")
     data_dir_option(check)
     check.set_defaults(handler=cmd_services_check)
+
+    opendata = sub.add_parser("opendata", help="the open-data catalogue")
+    opendata_sub = opendata.add_subparsers(dest="opendata_command", required=True)
+    publish = opendata_sub.add_parser(
+        "publish", help="publish the automatic datasets now (the worker does it every hour)"
+    )
+    data_dir_option(publish)
+    publish.set_defaults(handler=cmd_opendata_publish)
 
     ledger = sub.add_parser("ledger", help="check the transparency ledger")
     ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from ventanilla.backoffice import exchange_views, views
+from ventanilla.opendata import backoffice_views as data_views
 
 app_name = "backoffice"
 
@@ -14,6 +15,19 @@ urlpatterns = [
     path("<slug:slug>/cases/", views.case_queue, name="cases"),
     path("<slug:slug>/exchange/", views.exchange, name="exchange"),
     path("<slug:slug>/exchange/systems/", exchange_views.exchange_systems, name="exchange-systems"),
+    path("<slug:slug>/data/", data_views.dataset_list, name="data"),
+    path("<slug:slug>/data/new/", data_views.dataset_new, name="data-new"),
+    path("<slug:slug>/data/<slug:name>/", data_views.dataset_edit, name="data-edit"),
+    path(
+        "<slug:slug>/data/<slug:name>/resources/new/",
+        data_views.resource_new,
+        name="data-resource-new",
+    ),
+    path(
+        "<slug:slug>/data/<slug:name>/resources/<str:resource_id>/version/",
+        data_views.resource_version,
+        name="data-version",
+    ),
     path("<slug:slug>/cases/<str:reference>/", views.case_detail, name="case"),
     path(
         "<slug:slug>/cases/<str:reference>/files/<slug:upload>/",

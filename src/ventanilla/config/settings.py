@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "ventanilla.payments",
     "ventanilla.casework",
     "ventanilla.exchange",
+    "ventanilla.opendata",
     "ventanilla.applications",
     "ventanilla.notifications",
     "ventanilla.insights",
@@ -406,6 +407,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "uploads": uploads_storage(os.environ, DATA_DIR),
+    "opendata": {  # published files of the open-data catalogue (public)
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "opendata"},
+    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
@@ -432,6 +437,11 @@ if not EMBEDDED:
 # Ventanilla's own settings.
 VENTANILLA_SITE_NAME = _("Ventanilla")
 VENTANILLA_GOVERNMENT_NAME = os.environ.get("VENTANILLA_GOVERNMENT_NAME", "Demoland")
+# How often the worker refreshes the open datasets the platform publishes itself (the
+# central digital office publishes the platform's own; each registry's owner its statistics).
+VENTANILLA_OPENDATA_REFRESH_SECONDS = int(
+    os.environ.get("VENTANILLA_OPENDATA_REFRESH_SECONDS", "3600")
+)
 VENTANILLA_CATALOGUE_DIR = Path(
     os.environ.get("VENTANILLA_CATALOGUE_DIR") or PACKAGE_DIR / "demo" / "catalogue"
 )

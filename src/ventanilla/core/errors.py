@@ -165,3 +165,17 @@ class ExchangeInvalidResponseError(ExchangeError):
 class SatisfactionRefusedError(ValidationError):
     """A satisfaction answer that cannot be taken: the application is not decided yet, or
     its applicant has answered already (one answer per application)."""
+
+
+class DatasetInvalidError(ValidationError):
+    """A dataset, resource or table that breaks a catalogue rule; ``errors`` maps each
+    wrong field to its messages (as CKAN's validation errors do). Nothing was written."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        field = next(iter(errors))
+        super().__init__(errors[field][0], field=field)
+        self.errors = errors
+
+
+class SearchQueryInvalidError(ValidationError):
+    """A search filter the catalogue cannot answer (an unknown field, broken syntax)."""

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from ventanilla.core.errors import VentanillaError
 from ventanilla.demo.services import MAX_RESIDENTS, demo_load
+from ventanilla.opendata.publishing import publications_refresh
 from ventanilla.registries.models import Person
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 report = demo_load(residents=residents, progress=bar.update, say=lambda text: None)
             except VentanillaError as exc:
                 raise CommandError(exc.message) from None
+        published = publications_refresh()
         self.stdout.write(
             f"Demoland: {report.agencies} agencies, {report.services} services, "
             f"{report.events} life and business events, "
@@ -45,4 +47,5 @@ class Command(BaseCommand):
                 if report.residents_created
                 else "the population registry already had its residents."
             )
+            + f" Open data: {published} dataset(s) published anew."
         )
