@@ -11,11 +11,15 @@ from django.utils import timezone
 
 from tests import factories
 from tests.opendata.conftest import call
+from ventanilla.catalogue.models import PublicService
 from ventanilla.identity.models import Agency
+from ventanilla.insights.services import offline_count_record
 from ventanilla.opendata.models import Dataset, ResourceVersion
 from ventanilla.opendata.publishing import (
+    KPI_COLUMNS,
     PUBLICATIONS,
     companies_table,
+    kpis_table,
     population_table,
     publication_refresh,
     publications_refresh,
@@ -72,7 +76,7 @@ def test_publishing_twice_without_a_change_adds_no_version(
 ) -> None:
     for _n in range(11):
         factories.person(municipality="Port Demo", birth_date=_years_ago(30))
-    assert publications_refresh() == 4
+    assert publications_refresh() == 5
     assert set(Dataset.objects.values_list("origin", flat=True)) == {p.origin for p in PUBLICATIONS}
     versions = ResourceVersion.objects.count()
     assert publications_refresh() == 0
@@ -116,6 +120,30 @@ def test_the_services_catalogue_is_published_as_a_table_and_as_cpsv_ap(
     assert b"cpsv:PublicService" in body
     assert b"business-registration" in body
     assert publication_refresh(services) is False
+
+
+def test_service_kpis_are_published_by_month_and_small_months_suppressed(
+    publishers: None, demo_catalogue: None
+) -> None:
+    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    day = last_month.replace(day=10)
+    births = PublicService.objects.get(slug="birth-certificate")
+    deaths = PublicService.objects.get(slug="death-certificate")
+    offline_count_record(day=day, service=births, channel="counter", count=12)
+    offline_count_record(day=day, service=deaths, channel="counter", count=3)
+    rows = {
+        (r["month"], r["service"]): r
+        for r in kpis_table().rows
+        if r["month"] == last_month.strftime("%Y-%m")
+    }
+    births_row = rows[(last_month.strftime("%Y-%m"), "birth-certificate")]
+    assert births_row["transactions"] == 12
+    assert births_row["suppressed"] is False
+    assert births_row["digital_take_up"] == 0  # all twelve at the counter
+    deaths_row = rows[(last_month.strftime("%Y-%m"), "death-certificate")]
+    assert deaths_row["suppressed"] is True
+    assert deaths_row["transactions"] is None
+    assert all(deaths_row[key] is None for key in KPI_COLUMNS)
 
 
 def test_a_publisher_that_does_not_exist_is_skipped(db: None) -> None:

@@ -27,6 +27,7 @@ from rdflib.namespace import DCTERMS
 
 from ventanilla.catalogue.models import PublicService
 from ventanilla.identity.models import Agency
+from ventanilla.insights.selectors import kpi_reports_by_service
 from ventanilla.ledger.models import Checkpoint
 from ventanilla.opendata.models import Dataset
 from ventanilla.opendata.services import (
@@ -231,6 +232,56 @@ def checkpoints_table() -> Table:
     )
 
 
+KPI_COLUMNS = (
+    "digital_take_up", "completion_rate", "satisfaction", "cost_per_transaction",
+    "decision_days_median", "decision_days_p90", "within_deadline", "once_only_rate",
+)  # fmt: skip
+MONTHS_PUBLISHED = 24
+
+
+def kpis_table() -> Table:
+    """Each service's KPIs month by month (the last two years): a month with fewer than
+    the publishable number of transactions has its row, with every figure left empty and
+    ``suppressed`` true; a KPI that cannot be computed is empty with its reason."""
+    today = timezone.localdate()
+    since = (today.replace(day=1) - dt.timedelta(days=31 * (MONTHS_PUBLISHED - 1))).replace(day=1)
+    rows: list[dict[str, Any]] = []
+    month = since
+    while month <= today:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        until = min(today, following - dt.timedelta(days=1))
+        for service, report in kpi_reports_by_service(since=month, until=until):
+            row: dict[str, Any] = {
+                "month": month.strftime("%Y-%m"),
+                "service": service.slug,
+                "agency": service.competent_agency.slug,
+                "transactions": report.transactions if report.publishable else None,
+                "suppressed": not report.publishable,
+                "not_available": "",
+            }
+            reasons = []
+            for key in KPI_COLUMNS:
+                kpi = report.kpis[key]
+                row[key] = kpi.value if report.publishable and kpi.value is not None else None
+                if report.publishable and kpi.value is None and kpi.reason:
+                    reasons.append(f"{key}: {kpi.reason}")
+            row["not_available"] = "; ".join(reasons)
+            rows.append(row)
+        month = following
+    return Table(
+        fields=[
+            {"id": "month", "type": "text"},
+            {"id": "service", "type": "text"},
+            {"id": "agency", "type": "text"},
+            {"id": "transactions", "type": "int"},
+            *({"id": key, "type": "numeric"} for key in KPI_COLUMNS),
+            {"id": "suppressed", "type": "bool"},
+            {"id": "not_available", "type": "text"},
+        ],
+        rows=rows,
+    )
+
+
 @dataclass(frozen=True)
 class Publication:
     """One automatic dataset: who publishes it, what it says, and its table."""
@@ -293,6 +344,25 @@ PUBLICATIONS = (
         ),
         resource=lambda: _("Public services"),
         table=services_table,
+    ),
+    Publication(
+        origin="insights.kpis",
+        organization=_platform,
+        fields=lambda: DatasetFields(
+            name="service-performance",
+            title=_("Performance of public services, month by month"),
+            notes=_(
+                "For each public service and month: transactions, digital take-up, "
+                "completion rate, user satisfaction, cost per transaction, time to decision "
+                "(median and 90th percentile, in working days), decisions within the "
+                "deadline and the once-only rate, in per cent where they are shares. A month "
+                "with fewer than 10 transactions is marked as suppressed and shows no "
+                "figures; a figure that cannot be computed is empty, with the reason."
+            ),
+            tags=["performance", "public-services", "statistics"],
+        ),
+        resource=lambda: _("Service KPIs per month"),
+        table=kpis_table,
     ),
     Publication(
         origin="ledger.checkpoints",
