@@ -152,7 +152,8 @@ def test_one_service_is_not_a_bundle(event: Event) -> None:
 
 
 def test_the_pages_walk_through_the_bundle(event: Event) -> None:
-    resident = factories.resident()
+    factories.exchange_connect()
+    resident = factories.resident(registry_person=factories.person(address="Calle Sol 3"))
     client = Client()
     client.force_login(resident)
     assert "Apply together" in client.get("/en/events/having-a-baby/").content.decode()
@@ -161,7 +162,17 @@ def test_the_pages_walk_through_the_bundle(event: Event) -> None:
         "/en/events/having-a-baby/apply/", {"services": ["child-benefit", "health-card"]}
     )
     bundle = Bundle.objects.get()
+    assert response["Location"] == f"/en/bundles/{bundle.public_id}/details/"
+    details = client.get(response["Location"]).content.decode()
+    assert details.count("Calle Sol 3") == 1  # both drafts ask it: shown once
+    assert "Test Treasury and Test Registry asked the registries" in details
+    response = client.post(response["Location"])
     assert response["Location"] == f"/en/bundles/{bundle.public_id}/1/"
+    assert [a.answers for a in Application.objects.order_by("pk")] == [
+        {"address": "Calle Sol 3"},
+        {"address": "Calle Sol 3"},
+    ]
+    assert all(a.prefill_confirmed_at for a in Application.objects.all())
     client.post(f"/en/bundles/{bundle.public_id}/1/", CHILD)
     client.post(
         f"/en/bundles/{bundle.public_id}/2/",
