@@ -562,6 +562,11 @@ def application_file(
     applicant is not eligible, no application is left behind. Everything is checked
     before the one short transaction that writes the application, its case and its
     notification.
+
+    A service that needs registry data saves the application as a draft first, since
+    the mediator fetches only for an application of the person's that exists (the
+    look-ups stay logged if it is then refused and deleted); a retry that arrives
+    meanwhile gets that draft as it is.
     """
     if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
         raise ValidationError(
