@@ -70,6 +70,17 @@ print(list(Call.objects.values_list("outcome", "purpose", "case_reference")))
 """
 
 
+def _calls_on_b(node_b: dict[str, Any]) -> str:
+    """Node B's call log: (outcome, purpose, case reference) of each call it answered."""
+    return subprocess.run(
+        [sys.executable, "-c", CALLS_B],
+        env=node_b["env"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -148,13 +159,7 @@ def test_node_a_fetches_a_person_from_node_bs_registry_over_signed_http(
     )
     assert result.data["full_name"] == "Ana Núñez"
     assert Call.objects.get().outcome == "completed"
-    calls_b = subprocess.run(
-        [sys.executable, "-c", CALLS_B],
-        env=node_b["env"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    calls_b = _calls_on_b(node_b)
     assert f"('completed', 'benefit-assessment', '{case.reference}')" in calls_b
 
 
@@ -171,13 +176,7 @@ def test_node_as_application_is_prefilled_from_node_bs_registry_over_signed_http
         application.public_id,
         "applications",
     )
-    calls_b = subprocess.run(
-        [sys.executable, "-c", CALLS_B],
-        env=node_b["env"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    calls_b = _calls_on_b(node_b)
     assert "('completed', 'own-application', '')" in calls_b
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -174,18 +175,16 @@ def details_change(request: HttpRequest, public_id: str) -> HttpResponse:
     if not rows:
         return redirect("applications:details", application.public_id)
     form = _correction_form(request, rows, application.answers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_prefill_confirm(
-                application=application, applicant=_user(request), answers=form.answers()
-            )
-        except AnswersInvalidError as exc:
-            for name, message in exc.errors.items():
-                form.add_error(name, message)
-        else:
-            agency = application.service.competent_agency.local_name
-            messages.success(request, _corrected_message([agency]))
-            return redirect("applications:page", application.public_id, spec.pages[0].slug)
+    if _corrected(
+        request,
+        form,
+        lambda answers: services.application_prefill_confirm(
+            application=application, applicant=_user(request), answers=answers
+        ),
+    ):
+        agency = application.service.competent_agency.local_name
+        messages.success(request, _corrected_message([agency]))
+        return redirect("applications:page", application.public_id, spec.pages[0].slug)
     return _details_change_page(
         request,
         form,
@@ -216,6 +215,22 @@ def _correction_form(
             "value": row.fetched_text,
         }
     return form
+
+
+def _corrected(
+    request: HttpRequest, form: PageForm, confirm: Callable[[dict[str, Any]], object]
+) -> bool:
+    """Whether a posted correction form was valid and ``confirm`` took its answers; if
+    not, the form carries the errors."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        confirm(form.answers())
+    except AnswersInvalidError as exc:
+        for name, message in exc.errors.items():
+            form.add_error(name, message)
+        return False
+    return True
 
 
 def _corrected_message(agencies: list[str]) -> str:
@@ -665,17 +680,15 @@ def bundle_details_change(request: HttpRequest, public_id: str) -> HttpResponse:
     for application in reversed(bundles.bundle_applications(bundle=bundle)):
         answers.update(application.answers)  # the first draft's answer wins, as shown
     form = _correction_form(request, rows, answers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            bundles.bundle_prefill_confirm(
-                bundle=bundle, applicant=_user(request), answers=form.answers()
-            )
-        except AnswersInvalidError as exc:
-            for name, message in exc.errors.items():
-                form.add_error(name, message)
-        else:
-            messages.success(request, _corrected_message(_agencies(bundle)))
-            return redirect("applications:bundle-step", bundle.public_id, 1)
+    if _corrected(
+        request,
+        form,
+        lambda answers: bundles.bundle_prefill_confirm(
+            bundle=bundle, applicant=_user(request), answers=answers
+        ),
+    ):
+        messages.success(request, _corrected_message(_agencies(bundle)))
+        return redirect("applications:bundle-step", bundle.public_id, 1)
     return _details_change_page(
         request,
         form,
