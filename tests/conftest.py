@@ -12,8 +12,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
+from tests import factories
 from ventanilla.catalogue.selectors import definitions_forget
 from ventanilla.catalogue.services import catalogue_load
+from ventanilla.exchange.models import DataService
 from ventanilla.ledger import tiles
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -55,6 +57,13 @@ def catalogue_dir(tmp_path: Path) -> Iterator[Path]:
 def small_catalogue(db: None, catalogue_dir: Path) -> Path:
     catalogue_load(directory=catalogue_dir)
     return catalogue_dir
+
+
+@pytest.fixture
+def connected(small_catalogue: Path) -> DataService:
+    """The small catalogue's node with its exchange: the registry's population/person,
+    and the agencies' applications systems with access to it."""
+    return factories.exchange_connect()
 
 
 @pytest.fixture

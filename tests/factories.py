@@ -17,6 +17,10 @@ from allauth.mfa.totp.internal.auth import (
 )
 
 from ventanilla.core import national_id
+from ventanilla.exchange.enums import OWN_APPLICATION
+from ventanilla.exchange.models import DataService, Member, Subsystem
+from ventanilla.exchange.providers import PERSON_SCHEMA
+from ventanilla.exchange.services import applications_systems_connect
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
 from ventanilla.identity.services import official_add, resident_link_person
@@ -129,6 +133,35 @@ def official(
 
 def official_add_role(*, user: User, agency: Agency, role: Role) -> None:
     official_add(user=user, agency=agency, role=role)
+
+
+def exchange_connect(
+    *, registry: Agency | None = None, purposes: Sequence[str] = (OWN_APPLICATION,)
+) -> DataService:
+    """The exchange of a node whose catalogue is loaded: the population registry's
+    ``population/person`` data service, answered by ``registry``'s system (the first agency
+    by default) for ``purposes``; and each agency's applications system, with access to
+    what its online services fetch (``applications_systems_connect``)."""
+    registry = registry or Agency.objects.order_by("slug").first()
+    assert registry is not None
+    member, _ = Member.objects.get_or_create(
+        agency=registry,
+        defaults={"instance": "TEST", "member_class": "GOV", "member_code": registry.slug},
+    )
+    population, _ = Subsystem.objects.get_or_create(
+        member=member, code="population", defaults={"name": {"en": "Population registry"}}
+    )
+    service, _ = DataService.objects.get_or_create(
+        code="population/person",
+        defaults={
+            "provider": population,
+            "name": {"en": "A person's name, birth and address"},
+            "response_schema": PERSON_SCHEMA,
+            "purposes": list(purposes),
+        },
+    )
+    applications_systems_connect()
+    return service
 
 
 TOTP_PERIOD = 30

@@ -411,7 +411,7 @@ def test_a_building_permit_is_applied_for_paid_and_sent_through_the_api(
     assert User.objects.get(pk=resident.pk).applications.get().uploads.count() == 2
 
 
-def test_listing_applications_reads_their_files_in_one_query(
+def test_listing_applications_reads_their_files_and_their_evidence_in_one_query_each(
     client: Client, upload_key: str, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(3):
@@ -420,7 +420,7 @@ def test_listing_applications_reads_their_files_in_one_query(
     auth = {"Authorization": f"Bearer {upload_key}"}
     client.get("/api/v1/applications", headers=auth)  # warm the per-process caches
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         listed = client.get("/api/v1/applications", headers=auth).json()
 
     assert [item["uploads"][0]["file"]["name"] for item in listed["items"]] == ["a.pdf"] * 3

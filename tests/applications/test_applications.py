@@ -23,6 +23,7 @@ from ventanilla.core.errors import (
     NotFoundError,
 )
 from ventanilla.core.models import YearlySequence
+from ventanilla.exchange.models import DataService
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ PAYMENT = {"bank_account": "DL12 3456 7890 1234 5678", "address": "Calle Mayor 1
 
 
 @pytest.fixture
-def service(small_catalogue: Path) -> PublicService:
+def service(connected: DataService) -> PublicService:
     return PublicService.objects.get(slug="child-benefit")
 
 

@@ -152,7 +152,8 @@ def test_one_service_is_not_a_bundle(event: Event) -> None:
 
 
 def test_the_pages_walk_through_the_bundle(event: Event) -> None:
-    resident = factories.resident()
+    factories.exchange_connect()
+    resident = factories.resident(registry_person=factories.person(address="Calle Sol 3"))
     client = Client()
     client.force_login(resident)
     assert "Apply together" in client.get("/en/events/having-a-baby/").content.decode()
@@ -161,7 +162,17 @@ def test_the_pages_walk_through_the_bundle(event: Event) -> None:
         "/en/events/having-a-baby/apply/", {"services": ["child-benefit", "health-card"]}
     )
     bundle = Bundle.objects.get()
+    assert response["Location"] == f"/en/bundles/{bundle.public_id}/details/"
+    details = client.get(response["Location"]).content.decode()
+    assert details.count("Calle Sol 3") == 1  # both drafts ask it: shown once
+    assert "Test Treasury and Test Registry asked the registries" in details
+    response = client.post(response["Location"])
     assert response["Location"] == f"/en/bundles/{bundle.public_id}/1/"
+    assert [a.answers for a in Application.objects.order_by("pk")] == [
+        {"address": "Calle Sol 3"},
+        {"address": "Calle Sol 3"},
+    ]
+    assert all(a.prefill_confirmed_at for a in Application.objects.all())
     client.post(f"/en/bundles/{bundle.public_id}/1/", CHILD)
     client.post(
         f"/en/bundles/{bundle.public_id}/2/",
@@ -526,3 +537,25 @@ def test_the_pages_take_the_fees_say_what_is_paid_and_send_the_bundle(fee_event:
     for agency in ("Test Registry", "Test Treasury", "Test Interior"):
         assert f"Received by {agency}" in sent
     assert client.get(f"{base}/pay/")["Location"] == f"{base}/"
+
+
+def test_a_correction_in_a_bundle_goes_to_every_draft_that_was_given_the_value(
+    event: Event,
+) -> None:
+    factories.exchange_connect()
+    resident = factories.resident(registry_person=factories.person(address="Calle Sol 3"))
+    client = Client()
+    client.force_login(resident)
+    client.post("/en/events/having-a-baby/apply/", {"services": ["child-benefit", "health-card"]})
+    bundle = Bundle.objects.get()
+    url = f"/en/bundles/{bundle.public_id}/details/change/"
+    assert "Test Registry has: Calle Sol 3" in client.get(url).content.decode()
+
+    response = client.post(url, {"address": "Calle Luna 9"})
+
+    assert response["Location"] == f"/en/bundles/{bundle.public_id}/1/"
+    drafts = Application.objects.order_by("pk")
+    assert [(a.answers, a.prefilled) for a in drafts] == [
+        ({"address": "Calle Luna 9"}, {"address": "Calle Sol 3"})
+    ] * 2
+    assert all(a.prefill_confirmed_at for a in drafts)

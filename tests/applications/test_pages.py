@@ -14,6 +14,7 @@ from ventanilla.applications import services
 from ventanilla.applications.models import Application
 from ventanilla.casework.models import Case
 from ventanilla.catalogue.models import PublicService
+from ventanilla.exchange.models import DataService
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ PAYMENT = {"bank_account": "DL12 3456 7890 1234 5678", "address": "Calle Mayor 1
 
 
 @pytest.fixture
-def resident_client(small_catalogue: Path) -> Client:
+def resident_client(connected: DataService) -> Client:
     client = Client()
     client.force_login(factories.resident())
     return client
@@ -40,6 +41,11 @@ def test_a_resident_applies_page_by_page_and_sends(resident_client: Client) -> N
 
     response = resident_client.post("/en/services/child-benefit/apply/")
     application = Application.objects.get()
+    assert response["Location"] == f"/en/applications/{application.public_id}/details/"
+    details = resident_client.get(response["Location"]).content.decode()
+    assert "Calle Mayor 1" in details
+    assert "From Test Registry (Population registry)" in details
+    response = resident_client.post(response["Location"])
     assert response["Location"] == f"/en/applications/{application.public_id}/child/"
 
     page = resident_client.get(response["Location"]).content.decode()

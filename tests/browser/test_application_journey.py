@@ -20,6 +20,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
 
 
+@pytest.fixture(autouse=True)
+def _exchange(page: Any) -> None:  # noqa: F811
+    """The population registry answers through the mediator, so applications pre-fill."""
+    factories.exchange_connect(registry=Agency.objects.get(slug="civil-registry"))
+
+
 def _sign_in(page: Any, email: str) -> None:  # noqa: F811
     page.goto("/en/accounts/login/")
     page.get_by_label("Email").fill(email)
@@ -39,6 +45,15 @@ def test_a_resident_claims_child_benefit_and_an_official_decides(page: Any) -> N
     _assert_accessible(page, "apply-start")
     page.get_by_role("button", name="Start now").click()
 
+    assert page.get_by_role("heading", name="Check the details we already have").is_visible()
+    assert page.get_by_text("From Civil Registry Office (Population registry)").is_visible()
+    _assert_accessible(page, "apply-details")
+    page.get_by_role("link", name="Change Your address").click()
+    assert page.get_by_label("Your address").input_value() == "Calle Sol 3"
+    _assert_accessible(page, "apply-details-change")
+    page.get_by_label("Your address").fill("Calle Luna 9")
+    page.get_by_role("button", name="Save and continue").click()
+
     page.get_by_role("button", name="Continue").click()  # nothing answered yet
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     _assert_accessible(page, "apply-page-errors")
@@ -47,7 +62,7 @@ def test_a_resident_claims_child_benefit_and_an_official_decides(page: Any) -> N
     page.get_by_label("Parent").check()
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_label("Your address").input_value() == "Calle Sol 3"
+    assert page.get_by_label("Your address").input_value() == "Calle Luna 9"
     page.get_by_label("Bank account number (IBAN)").fill("DL12 3456 7890 1234 5678")
     _assert_accessible(page, "apply-page")
     page.get_by_role("button", name="Continue").click()
@@ -71,6 +86,9 @@ def test_a_resident_claims_child_benefit_and_an_official_decides(page: Any) -> N
     page.goto("/en/backoffice/social-security/cases/")
     _assert_accessible(page, "backoffice-queue")
     page.get_by_role("link", name=reference).click()
+    assert page.get_by_text(
+        "The applicant changed this from the registry value “Calle Sol 3”"
+    ).is_visible()
     _assert_accessible(page, "backoffice-case")
     page.get_by_role("button", name="Start review").click()
     page.get_by_role("button", name="Approve").click()
@@ -91,6 +109,13 @@ def test_a_resident_registers_a_business_pays_and_downloads_the_certificate(
     page.goto("/en/services/business-registration/")
     page.get_by_role("button", name="Apply online").click()
     page.get_by_role("button", name="Start now").click()
+    page.get_by_role("link", name="Change Address of the business").click()
+    page.get_by_label("Address of the business").fill("")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    _assert_accessible(page, "apply-details-change-errors")
+    page.get_by_role("link", name="Back").click()
+    page.get_by_role("button", name="Confirm and continue").click()
 
     page.get_by_label("Business name").fill("Panadería Marta")
     page.get_by_label("Sole trader (self-employed)").check()
@@ -168,6 +193,9 @@ def test_a_resident_applies_for_three_services_of_a_life_event_as_a_bundle_and_p
     _assert_accessible(page, "bundle-start")
     page.get_by_role("button", name="Start now").click()
 
+    assert page.get_by_role("heading", name="Check the details we already have").is_visible()
+    _assert_accessible(page, "bundle-details")
+    page.get_by_role("button", name="Confirm and continue").click()
     page.get_by_label("My child's").check()  # the birth certificate (5.00 DMD a copy)
     page.get_by_label("Full name on the birth record").fill("Lola García")
     page.get_by_label("Date of birth").fill("2026-03-27")

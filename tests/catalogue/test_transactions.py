@@ -124,7 +124,8 @@ def test_a_loaded_transaction_is_marked_and_parsed(small_catalogue: Path) -> Non
     ]
     assert spec.fields[1].kind == "date"
     assert spec.fields[2].choices[1] == ("guardian", {"en": "Legal guardian", "es": "Tutor legal"})
-    assert spec.fields[4].prefill == "person.address"
+    assert spec.fields[4].prefill == "population/person.address"  # read from `person.address`
+    assert spec.evidence == ("population/person",)
     assert spec.workflow.initial == "received"
     assert spec.workflow.states["more-information"].waits_for_resident is True
     assert spec.eligibility[0].rule.is_true({"person": {"age": 15}}) is False
@@ -156,3 +157,76 @@ def test_the_check_command_prints_every_problem_and_fails(
     assert "  transaction.workflow.initial: no state 'nowhere'" in out
     assert "  transaction.eligibility[0].rule: the rule does not parse" in out
     assert main(["services", "check", str(good)]) == 0
+
+
+def test_a_prefill_names_a_data_service_about_a_person_and_one_value_of_its_answer(
+    catalogue_dir: Path,
+) -> None:
+    def prefill(data: dict) -> None:  # type: ignore[type-arg]
+        data["transaction"]["prefill"] = {
+            "address": "population/person.address",
+            "bank_account": "population/persons.iban",
+            "child_given_name": "population/person.nickname",
+            "relationship": "population/children.children",
+            "nickname": "population/person.given_name",
+            "child_birth_date": "business/company.founded_on",
+        }
+
+    _edit(catalogue_dir / CHILD_BENEFIT, prefill)
+
+    assert [str(p) for p in service_file_problems(catalogue_dir / CHILD_BENEFIT)] == [
+        "transaction.prefill.address: is pre-filled in transaction.form.ui.address too",
+        "transaction.prefill.bank_account: no data service 'population/persons' answers "
+        "about a person (business/companies-of-person, population/children, "
+        "population/parents, population/person, property/parcels-of-owner, "
+        "vehicles/of-keeper)",
+        "transaction.prefill.child_given_name: population/person has no field 'nickname' "
+        "(national_id, full_name, given_name, family_name, birth_date, birth_place, address, "
+        "postcode, municipality, civil_status, alive)",
+        "transaction.prefill.relationship: population/children's 'children' is a list, not "
+        "one value to fill in",
+        "transaction.prefill.nickname: is not in the schema",
+        "transaction.prefill.child_birth_date: no data service 'business/company' answers "
+        "about a person (business/companies-of-person, population/children, "
+        "population/parents, population/person, property/parcels-of-owner, "
+        "vehicles/of-keeper)",
+    ]
+
+
+def test_a_prefill_section_fills_its_fields_from_the_data_services_it_names(
+    catalogue_dir: Path,
+) -> None:
+    def prefill(data: dict) -> None:  # type: ignore[type-arg]
+        tx = data["transaction"]
+        del tx["form"]["ui"]["address"]["prefill"]
+        tx["prefill"] = {"address": "population/person.address"}
+        tx["eligibility"] = [
+            {"rule": "answers.relationship == 'parent'", "reason": {"en": "P", "es": "P"}}
+        ]
+
+    _edit(catalogue_dir / CHILD_BENEFIT, prefill)
+    assert service_file_problems(catalogue_dir / CHILD_BENEFIT) == []
+    data = yaml.safe_load((catalogue_dir / CHILD_BENEFIT).read_text())
+
+    spec = transaction_spec(data["transaction"])
+
+    assert [(f.name, f.prefill) for f in spec.prefilled] == [
+        ("address", "population/person.address")
+    ]
+    assert spec.evidence == ("population/person",)
+    assert spec.reads_person is False
+
+
+def test_a_rule_that_reads_person_fetches_the_population_registrys_record(
+    catalogue_dir: Path,
+) -> None:
+    def no_prefill(data: dict) -> None:  # type: ignore[type-arg]
+        del data["transaction"]["form"]["ui"]["address"]["prefill"]
+
+    _edit(catalogue_dir / CHILD_BENEFIT, no_prefill)
+    data = yaml.safe_load((catalogue_dir / CHILD_BENEFIT).read_text())
+
+    spec = transaction_spec(data["transaction"])
+
+    assert spec.prefilled == ()
+    assert spec.evidence == ("population/person",)  # for "person.age >= 16"

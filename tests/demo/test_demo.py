@@ -157,3 +157,32 @@ def test_building_permits_need_two_officials_in_the_demo(db: None) -> None:
     }
     assert "approver" not in roles["official@port-demo-city.demoland.example"]
     assert roles["approver@port-demo-city.demoland.example"] == {"approver"}
+
+
+def test_every_demo_service_that_needs_registry_data_gets_it_through_the_mediator(
+    db: None,
+) -> None:
+    from ventanilla.applications.models import Evidence
+    from ventanilla.catalogue.selectors import transaction_spec_for
+    from ventanilla.exchange.models import AccessRight, Call
+
+    demo_load(residents=300)
+
+    needing = []
+    for service in PublicService.objects.filter(applies_online=True):
+        spec = transaction_spec_for(service.definitions.get(version=service.version))
+        for code in spec.evidence:
+            needing.append(service.slug)
+            assert AccessRight.objects.filter(
+                service__code=code,
+                client__code="applications",
+                client__member__agency=service.competent_agency,
+                revoked_at=None,
+            ).exists(), (service.slug, code)
+    assert {"child-benefit", "birth-certificate", "building-permit"} <= set(needing)
+    # The demo's applications were made through the mediator, every look-up answered.
+    assert Evidence.objects.exists()
+    assert not Evidence.objects.filter(data=None).exists()
+    own = Call.objects.filter(purpose="own-application")
+    assert own.count() == Evidence.objects.count()
+    assert set(own.values_list("outcome", flat=True)) == {"completed"}

@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
+from ventanilla.applications.services import application_start
 from ventanilla.casework.models import Case
+from ventanilla.exchange.enums import OWN_APPLICATION
 from ventanilla.exchange.models import Call, DataService, Member, Subsystem
 from ventanilla.exchange.providers import PERSON_SCHEMA
 from ventanilla.exchange.services import exchange_call
@@ -47,15 +49,16 @@ registry = Member.objects.create(
 population = Subsystem.objects.create(member=registry, code="population", name={"en": "P"})
 service = DataService.objects.create(
     provider=population, code="population/person", name={"en": "Person"},
-    response_schema=PERSON_SCHEMA, purposes=["benefit-assessment"])
+    response_schema=PERSON_SCHEMA, purposes=["benefit-assessment", "own-application"])
 town = Member.objects.create(
     instance="DEMO", member_class="GOV", member_code="treasury", public_key=sys.argv[1])
-access_right_grant(
-    service=service,
-    client=Subsystem.objects.create(member=town, code="benefits", name={"en": "B"}))
+for code in ("benefits", "applications"):
+    access_right_grant(
+        service=service,
+        client=Subsystem.objects.create(member=town, code=code, name={"en": code}))
 Person.objects.create(
     national_id=sys.argv[2], given_name="Ana", family_name="Núñez",
-    birth_date=dt.date(1990, 1, 2), address="Calle Mayor 1", postcode="28001",
+    birth_date=dt.date(1990, 1, 2), address="Avenida del Nodo 2", postcode="28001",
     municipality="Puerto")
 """
 
@@ -65,6 +68,17 @@ django.setup()
 from ventanilla.exchange.models import Call
 print(list(Call.objects.values_list("outcome", "purpose", "case_reference")))
 """
+
+
+def _calls_on_b(node_b: dict[str, Any]) -> str:
+    """Node B's call log: (outcome, purpose, case reference) of each call it answered."""
+    return subprocess.run(
+        [sys.executable, "-c", CALLS_B],
+        env=node_b["env"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def _free_port() -> int:
@@ -126,9 +140,10 @@ def node_a(node_b: dict[str, Any], mediator: dict[str, Any]) -> Subsystem:
         code="population/person",
         name={"en": "Person"},
         response_schema=PERSON_SCHEMA,
-        purposes=["benefit-assessment"],
+        purposes=["benefit-assessment", OWN_APPLICATION],
         remote_url=node_b["url"],
     )
+    Subsystem.objects.create(member=treasury, code="applications", name={"en": "Applications"})
     return Subsystem.objects.get(member=treasury, code="benefits")
 
 
@@ -144,14 +159,25 @@ def test_node_a_fetches_a_person_from_node_bs_registry_over_signed_http(
     )
     assert result.data["full_name"] == "Ana Núñez"
     assert Call.objects.get().outcome == "completed"
-    calls_b = subprocess.run(
-        [sys.executable, "-c", CALLS_B],
-        env=node_b["env"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    calls_b = _calls_on_b(node_b)
     assert f"('completed', 'benefit-assessment', '{case.reference}')" in calls_b
+
+
+def test_node_as_application_is_prefilled_from_node_bs_registry_over_signed_http(
+    node_b: dict[str, Any], node_a: Subsystem, case: Case
+) -> None:
+    application = application_start(applicant=case.applicant, service=case.service)
+
+    assert application.answers == {"address": "Avenida del Nodo 2"}
+    call = Call.objects.get()
+    assert (call.outcome, call.purpose, call.application, call.client.code) == (
+        "completed",
+        OWN_APPLICATION,
+        application.public_id,
+        "applications",
+    )
+    calls_b = _calls_on_b(node_b)
+    assert "('completed', 'own-application', '')" in calls_b
 
 
 def test_node_a_still_checks_the_legal_basis_before_asking_node_b(

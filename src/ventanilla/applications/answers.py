@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import jsonschema
@@ -12,24 +12,25 @@ from django.utils.translation import gettext as _
 
 from ventanilla.catalogue.transactions import FormField, TransactionSpec
 from ventanilla.core.i18n import localized
-from ventanilla.registries.models import Person
 
 
-def rule_data(person: Person | None, answers: dict[str, Any]) -> dict[str, Any]:
-    """What eligibility and fee rules see: the answers, and the registry's record."""
+def rule_data(record: Mapping[str, Any] | None, answers: dict[str, Any]) -> dict[str, Any]:
+    """What eligibility and fee rules see: the answers, and the applicant's population
+    registry record (``population/person``) as the mediator fetched it for the
+    application; ``person`` is empty when it could not be fetched."""
     registry: dict[str, Any] = {}
-    if person is not None:
+    if record:
         today = timezone.localdate()
-        born = person.birth_date
+        born = dt.date.fromisoformat(record["birth_date"])
         registry = {
-            "given_name": person.given_name,
-            "family_name": person.family_name,
-            "full_name": f"{person.given_name} {person.family_name}",
+            "given_name": record["given_name"],
+            "family_name": record["family_name"],
+            "full_name": record["full_name"],
             "birth_date": born.isoformat(),
             "age": today.year - born.year - ((today.month, today.day) < (born.month, born.day)),
-            "address": person.address,
-            "postcode": person.postcode,
-            "municipality": person.municipality,
+            "address": record["address"],
+            "postcode": record["postcode"],
+            "municipality": record["municipality"],
         }
     return {"person": registry, "answers": answers}
 

@@ -79,6 +79,29 @@ class TimelineOut(Schema):
     detail: str
 
 
+class FetchedEvidenceOut(Schema):
+    data_service: str = Field(..., description=gettext_noop("e.g. population/person"))
+    registry: str = Field(..., description=gettext_noop("The agency whose registry answers it."))
+    received: bool = Field(
+        ..., description=gettext_noop("Whether the registry's answer came back.")
+    )
+    reason: str | None = Field(None, description=gettext_noop("Why not, when it did not."))
+    ledger_index: int | None = Field(
+        None, description=gettext_noop("The look-up's entry in the transparency ledger.")
+    )
+
+
+class PrefilledOut(Schema):
+    field: str
+    data_service: str = Field(..., description=gettext_noop("Where the value came from."))
+    registry: str
+    fetched: Any = Field(..., description=gettext_noop("The value as the registry gave it."))
+    answer: Any = Field(..., description=gettext_noop("The answer now."))
+    corrected: bool = Field(
+        ..., description=gettext_noop("The applicant changed the registry's value.")
+    )
+
+
 class ApplicationOut(Schema):
     id: uuid.UUID
     reference: str | None
@@ -93,6 +116,16 @@ class ApplicationOut(Schema):
     submitted_at: dt.datetime | None
     decision_expected_by: dt.date | None
     answers: dict[str, Any]
+    evidence: list[FetchedEvidenceOut] = Field(
+        ...,
+        description=gettext_noop(
+            "What the application fetched about the applicant through the mediator."
+        ),
+    )
+    prefilled: list[PrefilledOut] = Field(
+        ..., description=gettext_noop("Each answer filled in from a registry, and if corrected.")
+    )
+    prefill_confirmed_at: dt.datetime | None
     uploads: list[UploadSlotOut] = Field(
         ..., description=gettext_noop("Each file the service asks for, and the one attached.")
     )
@@ -106,6 +139,7 @@ class ErrorOut(Schema):
 
 def _out(application: Application, case: Case | None = None) -> dict[str, Any]:
     summary = selectors.application_summary(application=application, case=case)
+    prefill = selectors.application_prefill_summary(application=application)
     case = summary.case
     return {
         "id": application.public_id,
@@ -121,6 +155,28 @@ def _out(application: Application, case: Case | None = None) -> dict[str, Any]:
         "submitted_at": application.submitted_at,
         "decision_expected_by": application.decision_expected_by,
         "answers": application.answers,
+        "evidence": [
+            {
+                "data_service": row.service_code,
+                "registry": row.registry,
+                "received": row.fetched,
+                "reason": row.reason or None,
+                "ledger_index": row.ledger_index,
+            }
+            for row in prefill.evidence
+        ],
+        "prefilled": [
+            {
+                "field": row.name,
+                "data_service": row.source.service_code,
+                "registry": row.source.registry,
+                "fetched": row.fetched,
+                "answer": row.answer,
+                "corrected": row.corrected,
+            }
+            for row in prefill.prefilled
+        ],
+        "prefill_confirmed_at": application.prefill_confirmed_at,
         "uploads": [
             {
                 "slug": row.slug,
@@ -194,7 +250,7 @@ def application_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         _out(item.application)
         for item in selectors.application_list_for_applicant(
-            applicant=_user(request), with_uploads=True
+            applicant=_user(request), with_details=True
         )
     ]
 

@@ -24,12 +24,20 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ventanilla.applications.models import Application, Bundle
+from ventanilla.applications.selectors import (
+    EvidenceRow,
+    PrefillRow,
+    PrefillSummary,
+    application_prefill_summary,
+)
 from ventanilla.applications.services import (
     application_answer,
     application_check,
+    application_draft_create,
+    application_evidence_fetch,
     application_fee,
     application_pay,
-    application_start,
+    application_prefill_confirm,
     application_submit,
     payment_reference,
 )
@@ -45,7 +53,6 @@ from ventanilla.core.errors import (
 from ventanilla.identity.models import User
 from ventanilla.payments.models import Payment
 from ventanilla.payments.selectors import payment_captured_for_reference
-from ventanilla.registries.selectors import person_for_user
 
 
 def bundle_services(*, event: Event) -> list[PublicService]:
@@ -58,19 +65,79 @@ def bundle_services(*, event: Event) -> list[PublicService]:
     return services
 
 
-@transaction.atomic
 def bundle_start(*, applicant: User, event: Event, slugs: list[str]) -> Bundle:
-    """A bundle of drafts for the chosen services of ``event`` (at least two)."""
+    """A bundle of drafts for the chosen services of ``event`` (at least two), each
+    pre-filled through the mediator as ``application_start`` does. The bundle and its
+    drafts are made in one transaction, then each draft fetches its evidence (outside
+    it, as the mediator's logged look-ups must be)."""
     offered = {service.slug: service for service in bundle_services(event=event)}
     chosen = [offered[slug] for slug in dict.fromkeys(slugs) if slug in offered]
     if len(chosen) < 2:
         raise ApplicationStateError(_("Choose at least two services to apply for together."))
-    bundle = Bundle.objects.create(applicant=applicant, event=event)
-    for service in chosen:
-        application = application_start(applicant=applicant, service=service)
-        application.bundle = bundle
-        application.save(update_fields=["bundle"])
+    with transaction.atomic():
+        bundle = Bundle.objects.create(applicant=applicant, event=event)
+        drafts = [
+            application_draft_create(applicant=applicant, service=service, bundle=bundle)
+            for service in chosen
+        ]
+    for draft in drafts:
+        application_evidence_fetch(application=draft, applicant=applicant)
     return bundle
+
+
+def bundle_prefill_summary(*, bundle: Bundle) -> PrefillSummary:
+    """What the registries gave the bundle's drafts through the mediator; a question that
+    several drafts ask shows once, as the first of them has it."""
+    evidence: list[EvidenceRow] = []
+    prefilled: list[PrefillRow] = []
+    missing: list[tuple[str, EvidenceRow]] = []
+    unchecked = False
+    for application in bundle_applications(bundle=bundle):
+        summary = application_prefill_summary(application=application)
+        shown = {(row.service_code, row.fetched, row.reason) for row in evidence}
+        evidence += [
+            row
+            for row in summary.evidence
+            if (row.service_code, row.fetched, row.reason) not in shown
+        ]
+        names = {row.name for row in prefilled}
+        prefilled += [row for row in summary.prefilled if row.name not in names]
+        missing += [item for item in summary.missing if item not in missing]
+        unchecked = unchecked or summary.rules_unchecked
+    labels = {row.label for row in prefilled}
+    return PrefillSummary(
+        evidence=evidence,
+        prefilled=prefilled,
+        missing=[item for item in missing if item[0] not in labels],
+        rules_unchecked=unchecked,
+    )
+
+
+def bundle_evidence_fetch(*, bundle: Bundle, applicant: User) -> None:
+    """Ask again, for each draft, what its registries did not answer (outside a
+    transaction, as ``application_evidence_fetch``)."""
+    bundle = bundle_get_for_applicant(applicant=applicant, public_id=str(bundle.public_id))
+    for application in bundle_applications(bundle=bundle):
+        application_evidence_fetch(application=application, applicant=applicant)
+
+
+@transaction.atomic
+def bundle_prefill_confirm(
+    *, bundle: Bundle, applicant: User, answers: dict[str, Any] | None = None
+) -> None:
+    """The applicant confirms what the registries gave every draft, correcting any value
+    in ``answers`` (each draft that was given a question gets its corrected answer)."""
+    bundle = bundle_get_for_applicant(applicant=applicant, public_id=str(bundle.public_id))
+    if bundle.submitted_at is not None:
+        raise ApplicationStateError(_("This application has been sent and cannot be changed."))
+    for application in bundle_applications(bundle=bundle):
+        application_prefill_confirm(
+            application=application,
+            applicant=applicant,
+            answers=None
+            if answers is None
+            else {name: answers.get(name) for name in application.prefilled},
+        )
 
 
 @dataclass(frozen=True)
@@ -240,14 +307,13 @@ class BundleFees:
 def bundle_fees(*, bundle: Bundle) -> BundleFees:
     """What the bundle costs, service by service, and what is paid and still due."""
     rows = []
-    person = person_for_user(user=bundle.applicant)
     for application in bundle_applications(bundle=bundle):
         fee = transaction_spec_for(application.definition).fee
         if fee is None:
             rows.append(BundleFee(application, Decimal(0), "", None))
             continue
         try:
-            amount: Decimal | None = application_fee(application=application, person=person)
+            amount: Decimal | None = application_fee(application=application)
         except ApplicationStateError:  # not answered enough yet to say
             amount = None
         payment = payment_captured_for_reference(reference=payment_reference(application))

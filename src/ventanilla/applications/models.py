@@ -21,6 +21,7 @@ from ventanilla.applications.enums import ApplicationStatus
 from ventanilla.catalogue.enums import Channel
 from ventanilla.catalogue.models import Event, PublicService, ServiceDefinition
 from ventanilla.core.models import TimeStampedModel
+from ventanilla.exchange.models import Call
 
 
 class Bundle(TimeStampedModel):
@@ -80,6 +81,19 @@ class Application(TimeStampedModel):
         related_name="applications",
         help_text=_("The life-event bundle it was applied for in, if any."),
     )
+    prefilled = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Personal data. Each pre-filled answer's value as the registry gave it: "
+            "{field: value}. An answer that differs was corrected by the applicant."
+        ),
+    )
+    prefill_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the applicant confirmed, or corrected, what the registries gave."),
+    )
     idempotency_key = models.CharField(  # noqa: DJ001 - NULL, not "", so that keys never clash
         max_length=100,
         null=True,
@@ -101,6 +115,45 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference or str(self.public_id)
+
+
+class Evidence(models.Model):
+    """What the mediator fetched about the applicant for an application, from one data
+    service, when it started (or when the applicant asked again): the look-up and, if
+    the registry answered, its answer."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    service_code = models.CharField(max_length=120, help_text=_("e.g. population/person"))
+    call = models.ForeignKey(
+        Call,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The mediator's log of the look-up; empty when none could be made (the agency "
+            "or the data service is not connected to the exchange on this node)."
+        ),
+    )
+    data = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=_("Personal data. The registry's answer; empty when none came back."),
+    )
+    reason = models.CharField(
+        max_length=40, blank=True, help_text=_("Why nothing came back, as the mediator says.")
+    )
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "service_code"], name="applications_one_evidence_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.service_code}"
 
 
 class _UploadsStorage(LazyObject):

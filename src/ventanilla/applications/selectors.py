@@ -7,18 +7,26 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.models import Application, Upload
+from ventanilla.applications.models import Application, Evidence, Upload
 from ventanilla.applications.services import TYPE_NAMES
 from ventanilla.casework.enums import EventKind
 from ventanilla.casework.models import Case
 from ventanilla.casework.selectors import case_events_for_applicant, case_list_by_references
 from ventanilla.catalogue.selectors import transaction_spec_for
-from ventanilla.catalogue.transactions import FormPage, TransactionSpec, answer_text
+from ventanilla.catalogue.transactions import (
+    PERSON_SERVICE,
+    FormField,
+    FormPage,
+    TransactionSpec,
+    answer_text,
+)
 from ventanilla.core.errors import NotFoundError
 from ventanilla.core.i18n import localized
+from ventanilla.exchange.enums import REASONS
 from ventanilla.identity.models import User
 from ventanilla.registries.selectors import person_get
 
@@ -65,16 +73,31 @@ def _summary(
     )
 
 
+def _evidence(application: Application) -> QuerySet[Evidence]:
+    """The application's evidence with its calls' services and registries, as prefetched
+    by ``application_list_for_applicant`` if it was."""
+    rows = application.evidence.all()
+    if "evidence" in getattr(application, "_prefetched_objects_cache", {}):
+        return rows
+    return rows.select_related("call__service__provider__member__agency")
+
+
 def application_list_for_applicant(
-    *, applicant: User, with_uploads: bool = False
+    *, applicant: User, with_details: bool = False
 ) -> list[ApplicationSummary]:
-    """The applicant's drafts and sent applications, newest first (three queries; one more
-    ``with_uploads``, which fetches every application's files)."""
+    """The applicant's drafts and sent applications, newest first (three queries; two
+    more ``with_details``, which fetches every application's files and evidence)."""
     query = Application.objects.filter(applicant=applicant).select_related(
         "service", "definition", "bundle__event"
     )
-    if with_uploads:
-        query = query.prefetch_related("uploads")
+    if with_details:
+        query = query.prefetch_related(
+            "uploads",
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("call__service__provider__member__agency"),
+            ),
+        )
     applications = list(query.order_by("-updated_at"))
     cases = case_list_by_references(references=[a.reference for a in applications if a.reference])
     specs: dict[int, TransactionSpec] = {}
@@ -236,3 +259,134 @@ def upload_get_for_reference(*, reference: str, slug: str) -> Upload:
         return Upload.objects.get(application__reference=reference, slug=slug)
     except Upload.DoesNotExist:
         raise NotFoundError(_("There is no such file.")) from None
+
+
+def application_open_service(agency_id: int, public_id: uuid.UUID, national_id: str) -> int | None:
+    """For the mediator's legal-basis check: the id of the public service the person with
+    ``national_id`` applies for with application ``public_id`` at the agency, while it is
+    a draft or its case is open; None otherwise."""
+    open_case = Case.objects.filter(reference=OuterRef("reference"), closed_at__isnull=True)
+    return (
+        Application.objects.filter(
+            public_id=public_id,
+            service__competent_agency_id=agency_id,
+            applicant__national_id=national_id,
+        )
+        .filter(Q(status=ApplicationStatus.DRAFT) | Q(Exists(open_case)))
+        .values_list("service_id", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One data service an application fetched about its applicant: from which
+    registry, and whether it answered (``reason`` says why not)."""
+
+    service_code: str
+    service: str  # its name, in the active language
+    registry: str  # the agency (member) whose registry answers it
+    system: str  # its system that answers (the registry's own name)
+    fetched: bool
+    reason: str
+    ledger_index: int | None
+
+
+@dataclass(frozen=True)
+class PrefillRow:
+    """A question filled in from a registry: the value fetched, the answer now, and
+    whether the applicant changed it."""
+
+    name: str
+    label: str
+    page: FormPage
+    field: FormField
+    source: EvidenceRow
+    fetched: Any
+    fetched_text: str
+    answer: Any
+    answer_text: str
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.answer != self.fetched)
+
+
+@dataclass(frozen=True)
+class PrefillSummary:
+    evidence: list[EvidenceRow]
+    prefilled: list[PrefillRow]
+    # Questions that would have been filled in, but their registry did not answer.
+    missing: list[tuple[str, EvidenceRow]]
+    # Eligibility rules that read the registry's record, which could not be fetched.
+    rules_unchecked: bool
+
+    @property
+    def corrections(self) -> list[PrefillRow]:
+        return [row for row in self.prefilled if row.corrected]
+
+
+def application_prefill_summary(*, application: Application) -> PrefillSummary:
+    """What the registries gave the application through the mediator, for the preview
+    page, the case officer and the API (one query, none if prefetched)."""
+    spec = transaction_spec_for(application.definition)
+    evidence = {e.service_code: e for e in _evidence(application)}
+    rows: dict[str, EvidenceRow] = {}
+    for code in spec.evidence:
+        found = evidence.get(code)
+        if found is None:
+            continue
+        service = found.call.service if found.call else None  # none asked: not connected
+        rows[code] = EvidenceRow(
+            service_code=code,
+            service=localized(service.name) if service else code,
+            registry=service.provider.member.local_name if service else "",
+            system=localized(service.provider.name) if service else "",
+            fetched=found.data is not None,
+            reason=str(REASONS.get(found.reason, "")),
+            ledger_index=found.call.ledger_index if found.call else None,
+        )
+    prefilled, missing = [], []
+    for page in spec.pages:
+        for field in page.fields:
+            source = rows.get(field.prefill_from[0]) if field.prefill else None
+            if source is None:
+                continue
+            if field.name not in application.prefilled:
+                if not source.fetched:
+                    missing.append((localized(field.label), source))
+                continue
+            fetched = application.prefilled[field.name]
+            answer = application.answers.get(field.name)
+            prefilled.append(
+                PrefillRow(
+                    name=field.name,
+                    label=localized(field.label),
+                    page=page,
+                    field=field,
+                    source=source,
+                    fetched=fetched,
+                    fetched_text=answer_text(field, fetched),
+                    answer=answer,
+                    answer_text=answer_text(field, answer),
+                )
+            )
+    person = rows.get(PERSON_SERVICE)
+    return PrefillSummary(
+        evidence=list(rows.values()),
+        prefilled=prefilled,
+        missing=missing,
+        rules_unchecked=bool(person and not person.fetched and spec.reads_person),
+    )
+
+
+def application_prefill_summary_for_reference(*, reference: str) -> PrefillSummary | None:
+    """What the registries gave the application with this reference, and what its
+    applicant corrected. For officials: the caller has checked that the case with this
+    reference belongs to their agency."""
+    application = (
+        Application.objects.select_related("definition").filter(reference=reference).first()
+    )
+    if application is None:
+        return None
+    return application_prefill_summary(application=application)

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy
 
 from ventanilla.applications.answers import answers_errors, rule_data
 from ventanilla.applications.enums import ApplicationStatus
-from ventanilla.applications.models import Application, Upload, uploads_storage
+from ventanilla.applications.models import (
+    Application,
+    Bundle,
+    Evidence,
+    Upload,
+    uploads_storage,
+)
 from ventanilla.casework.models import Case
 from ventanilla.casework.services import case_open
 from ventanilla.catalogue.enums import Channel
@@ -29,12 +35,17 @@ from ventanilla.catalogue.selectors import (
     transaction_spec_for,
     working_calendar,
 )
-from ventanilla.catalogue.transactions import TransactionSpec, workflow_days_to_decision
+from ventanilla.catalogue.transactions import (
+    PERSON_SERVICE,
+    TransactionSpec,
+    workflow_days_to_decision,
+)
 from ventanilla.core.calendar import WorkingCalendar
 from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
     EligibilityError,
+    ExchangeError,
     NotFoundError,
     PaymentRequiredError,
     RuleEvaluationError,
@@ -43,6 +54,9 @@ from ventanilla.core.errors import (
 )
 from ventanilla.core.i18n import localized
 from ventanilla.core.sequences import sequence_next
+from ventanilla.exchange.enums import APPLICATIONS_SUBSYSTEM, NOT_CONNECTED, OWN_APPLICATION
+from ventanilla.exchange.selectors import applications_client_for_agency
+from ventanilla.exchange.services import exchange_call
 from ventanilla.identity.models import User
 from ventanilla.notifications.enums import Kind
 from ventanilla.notifications.selectors import email_verified
@@ -51,7 +65,6 @@ from ventanilla.payments.models import Payment
 from ventanilla.payments.selectors import payment_captured_for_reference
 from ventanilla.payments.services import payment_take
 from ventanilla.payments.tasks import refund_for_reference
-from ventanilla.registries.models import Person
 from ventanilla.registries.selectors import person_for_user
 
 logger = logging.getLogger(__name__)
@@ -66,27 +79,159 @@ NO_REGISTRY_RECORD = gettext_lazy(
 def application_start(
     *, applicant: User, service: PublicService, idempotency_key: str = ""
 ) -> Application:
-    """A new draft for ``service``, with what the registry knows already filled in."""
+    """A new draft for ``service``, with what the registries know already filled in.
+
+    The draft is saved first: the person's own application is the legal basis the
+    mediator checks before it fetches their data (``application_evidence_fetch``). A
+    registry that cannot be asked, refuses or fails leaves its fields empty for the
+    applicant to type. Runs outside a transaction: each look-up is logged in its own.
+    """
+    application = application_draft_create(
+        applicant=applicant, service=service, idempotency_key=idempotency_key
+    )
+    return application_evidence_fetch(application=application, applicant=applicant)
+
+
+def application_draft_create(
+    *,
+    applicant: User,
+    service: PublicService,
+    bundle: Bundle | None = None,
+    idempotency_key: str = "",
+) -> Application:
+    """An empty draft, not pre-filled yet: its caller fetches its evidence next
+    (``application_evidence_fetch``), once the draft is committed."""
     if not (service.is_active and service.applies_online):
         raise ApplicationStateError(_("This service cannot be applied for online."))
-    person = person_for_user(user=applicant)
-    if person is None:
+    if person_for_user(user=applicant) is None:
         raise ApplicationStateError(str(NO_REGISTRY_RECORD))
-    definition = service.definitions.get(version=service.version)
-    spec = transaction_spec_for(definition)
-    registry = rule_data(person, {})["person"]
-    answers = {
-        f.name: registry[f.prefill.removeprefix("person.")]
-        for f in spec.fields
-        if f.prefill and registry.get(f.prefill.removeprefix("person."))
-    }
     return Application.objects.create(
         applicant=applicant,
         service=service,
-        definition=definition,
-        answers=answers,
+        definition=service.definitions.get(version=service.version),
+        answers={},
+        bundle=bundle,
         idempotency_key=idempotency_key or None,
     )
+
+
+def application_evidence_fetch(*, application: Application, applicant: User) -> Application:
+    """Fetch, through the mediator, each data service the application's service needs
+    about its applicant that has not answered yet (for a new draft, all of them), and
+    fill in each pre-filled question still unanswered from the answer.
+
+    Each look-up is asked by the competent agency's applications system, for the
+    purpose ``own-application``, naming this draft as its legal basis, so it is logged
+    and listed in the applicant's data tracker. A data service that is refused or fails
+    fills in nothing (never part of its answer) and keeps its reason
+    (``Evidence.reason``). Runs outside a transaction: each look-up is logged in its own.
+    """
+    application = _get_for_applicant(application.pk, applicant)
+    if application.status != ApplicationStatus.DRAFT:
+        raise ApplicationStateError(_("This application has been sent and cannot be changed."))
+    spec = transaction_spec_for(application.definition)
+    have = {e.service_code: e for e in application.evidence.all()}
+    wanted = [code for code in spec.evidence if code not in have or have[code].data is None]
+    if not wanted:
+        return application
+    client = applications_client_for_agency(agency_id=application.service.competent_agency_id)
+    for code in wanted:
+        data: dict[str, Any] | None = None
+        call_id: int | None = None
+        reason = NOT_CONNECTED
+        if client is not None and applicant.national_id:
+            try:
+                result = exchange_call(
+                    client=client,
+                    service_code=code,
+                    national_id=applicant.national_id,
+                    purpose=OWN_APPLICATION,
+                    case_reference=application.reference or "",
+                    application=str(application.public_id),
+                )
+            except ExchangeError as error:
+                reason, call_id = error.reason, error.call_id
+            except NotFoundError:  # no such data service on this node
+                logger.warning("no data service %s for %s", code, application.service.slug)
+            else:
+                data, call_id, reason = result.data, result.call.pk, ""
+        else:
+            logger.warning(
+                "%s has no %s system in the exchange: nothing is pre-filled",
+                application.service.competent_agency.slug,
+                APPLICATIONS_SUBSYSTEM,
+            )
+        Evidence.objects.update_or_create(
+            application=application,
+            service_code=code,
+            defaults={
+                "call_id": call_id,
+                "data": data,
+                "reason": reason,
+                "fetched_at": timezone.now(),
+            },
+        )
+    return _prefill(application, applicant, spec)
+
+
+@transaction.atomic
+def _prefill(application: Application, applicant: User, spec: TransactionSpec) -> Application:
+    """Fill in each pre-filled question not answered yet from the evidence fetched, and
+    keep the value each had as fetched (to tell a correction from a confirmation)."""
+    application = _draft_for_update(application, applicant)
+    records = _records(application)
+    answers, prefilled = dict(application.answers), dict(application.prefilled)
+    for field in spec.prefilled:
+        service, name = field.prefill_from
+        value = (records.get(service) or {}).get(name)
+        if value in (None, "", []) or field.name in prefilled:
+            continue
+        prefilled[field.name] = value
+        answers.setdefault(field.name, value)
+    if (answers, prefilled) != (application.answers, application.prefilled):
+        application.answers, application.prefilled = answers, prefilled
+        application.save(update_fields=["answers", "prefilled", "updated_at"])
+    return application
+
+
+def _records(application: Application) -> dict[str, dict[str, Any]]:
+    """What each data service answered for the application (those that answered)."""
+    if application.pk is None:
+        return {}
+    return {
+        code: data
+        for code, data in application.evidence.values_list("service_code", "data")
+        if data is not None
+    }
+
+
+def _person_record(application: Application) -> dict[str, Any] | None:
+    """The applicant's population registry record as fetched for the application."""
+    return _records(application).get(PERSON_SERVICE)
+
+
+@transaction.atomic
+def application_prefill_confirm(
+    *, application: Application, applicant: User, answers: dict[str, Any] | None = None
+) -> Application:
+    """The applicant has seen what the registries gave and confirms it, correcting any
+    value in ``answers`` (pre-filled questions only). A corrected value is checked like
+    any answer; it is kept, and the case officer is told it differs from the registry's
+    (``Application.prefilled`` keeps the value as fetched)."""
+    application = _draft_for_update(application, applicant)
+    if answers is not None:
+        fields = list(application.prefilled)
+        unknown = set(answers) - set(fields)
+        if unknown:
+            raise AnswersInvalidError(
+                _("“%(name)s” was not filled in from a registry.") % {"name": sorted(unknown)[0]}
+            )
+        application = application_answer(
+            application=application, applicant=applicant, fields=fields, answers=answers
+        )
+    application.prefill_confirmed_at = timezone.now()
+    application.save(update_fields=["prefill_confirmed_at", "updated_at"])
+    return application
 
 
 @transaction.atomic
@@ -211,15 +356,13 @@ def payment_reference(application: Application) -> str:
     return f"application:{application.public_id}"
 
 
-def application_fee(*, application: Application, person: Person | None = None) -> Decimal:
+def application_fee(*, application: Application) -> Decimal:
     """The fee for these answers (0 when the service is free)."""
     spec = transaction_spec_for(application.definition)
     if spec.fee is None:
         return Decimal("0.00")
-    if person is None:
-        person = person_for_user(user=application.applicant)
     try:
-        return spec.fee.for_answers(rule_data(person, application.answers))
+        return spec.fee.for_answers(rule_data(_person_record(application), application.answers))
     except RuleEvaluationError:
         logger.exception("fee rule failed for service %s", application.service.slug)
         raise ApplicationStateError(
@@ -238,9 +381,8 @@ def application_pay(
     if application.status != ApplicationStatus.DRAFT:
         raise ApplicationStateError(_("This application has been sent and cannot be changed."))
     spec = transaction_spec_for(application.definition)
-    person = person_for_user(user=applicant)
-    _check(spec, application, person, complete=True)
-    fee = application_fee(application=application, person=person)
+    _check(spec, application, complete=True)
+    fee = application_fee(application=application)
     if fee <= 0 or spec.fee is None:
         raise ApplicationStateError(_("This application has no fee to pay."))
     paid = _captured(spec, application, fee)
@@ -257,11 +399,11 @@ def application_pay(
     )
 
 
-def _paid(spec: TransactionSpec, application: Application, person: Person | None) -> None:
+def _paid(spec: TransactionSpec, application: Application) -> None:
     """A service with a fee is sent only once its fee is captured, in full."""
     if spec.fee is None:
         return
-    fee = application_fee(application=application, person=person)
+    fee = application_fee(application=application)
     if fee <= 0:
         return
     if _captured(spec, application, fee) is None:
@@ -306,9 +448,8 @@ def application_submit(*, application: Application, applicant: User) -> Applicat
     if not claimed:
         return application  # already sent
     spec = transaction_spec_for(application.definition)
-    person = person_for_user(user=applicant)
-    _check(spec, application, person, complete=True)
-    _paid(spec, application, person)
+    _check(spec, application, complete=True)
+    _paid(spec, application)
     _send(application, applicant)
     return application
 
@@ -320,13 +461,15 @@ def application_check(*, application: Application, applicant: User) -> None:
     if application.status != ApplicationStatus.DRAFT:
         raise ApplicationStateError(_("This application has been sent and cannot be changed."))
     spec = transaction_spec_for(application.definition)
-    _check(spec, application, person_for_user(user=applicant), complete=True)
+    _check(spec, application, complete=True)
 
 
-def _check(
-    spec: TransactionSpec, application: Application, person: Person | None, *, complete: bool
-) -> None:
-    """Every answer right (``complete``: none missing either) and the applicant eligible."""
+def _check(spec: TransactionSpec, application: Application, *, complete: bool) -> None:
+    """Every answer right (``complete``: none missing either) and the applicant eligible.
+
+    A rule that reads ``person`` when the registry's record could not be fetched is not
+    checked here: the case officer sees that it was not (``Evidence.reason``) and
+    checks it, rather than the applicant being stopped for the mediator's failure."""
     errors = answers_errors(spec, application.answers)
     if complete and spec.uploads:
         attached = (
@@ -342,11 +485,14 @@ def _check(
             else next(iter(errors.values()))
         )
         raise AnswersInvalidError(message, errors=errors)
-    data = rule_data(person, application.answers)
+    record = _person_record(application)
+    data = rule_data(record, application.answers)
     for eligibility in spec.eligibility:
         try:
             eligible = eligibility.rule.is_true(data)
         except RuleEvaluationError:
+            if record is None and PERSON_SERVICE in spec.evidence:
+                continue
             logger.exception("eligibility rule failed for service %s", application.service.slug)
             raise EligibilityError(
                 _("We could not check whether you can apply. Try again later.")
@@ -429,6 +575,11 @@ def application_file(
     applicant is not eligible, no application is left behind. Everything is checked
     before the one short transaction that writes the application, its case and its
     notification.
+
+    A service that needs registry data saves the application as a draft first, since
+    the mediator fetches only for an application of the person's that exists (the
+    look-ups stay logged if it is then refused and deleted); a retry that arrives
+    meanwhile gets that draft as it is.
     """
     if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
         raise ValidationError(
@@ -442,8 +593,7 @@ def application_file(
             return existing, None, False
     if not (service.is_active and service.applies_online):
         raise ApplicationStateError(_("This service cannot be applied for online."))
-    person = person_for_user(user=applicant)
-    if person is None:
+    if person_for_user(user=applicant) is None:
         raise ApplicationStateError(str(NO_REGISTRY_RECORD))
     definition = service_definition_current(service=service)
     spec = transaction_spec_for(definition)
@@ -465,9 +615,38 @@ def application_file(
         # The same request always names the same application, so that a retry after a
         # crash between paying and saving finds its payment.
         application.public_id = uuid.uuid5(API_NAMESPACE, f"{applicant.pk}:{idempotency_key}")
+    if not spec.evidence:
+        return _file(spec, application, applicant, submit=submit, card_number=card_number)
+    # Saved as a draft first: the mediator fetches the applicant's data only for an
+    # application of theirs that exists. If anything fails after, the draft goes again.
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:  # the same key, sent twice at once: the other one won
+        existing = _by_idempotency_key(applicant, service, idempotency_key)
+        if existing is None or not idempotency_key:
+            raise
+        return existing, None, False
+    try:
+        application = application_evidence_fetch(application=application, applicant=applicant)
+        return _file(spec, application, applicant, submit=submit, card_number=card_number)
+    except BaseException:
+        Application.objects.filter(pk=application.pk, status=ApplicationStatus.DRAFT).delete()
+        raise
+
+
+def _file(
+    spec: TransactionSpec,
+    application: Application,
+    applicant: User,
+    *,
+    submit: bool,
+    card_number: str,
+) -> tuple[Application, Case | None, bool]:
+    """``application_file`` once the application has its evidence: check, pay, send."""
     if submit:
-        _check(spec, application, person, complete=True)
-        fee = application_fee(application=application, person=person)
+        _check(spec, application, complete=True)
+        fee = application_fee(application=application)
         if fee > 0 and spec.fee is not None:
             if not card_number.strip():
                 raise PaymentRequiredError(
@@ -478,7 +657,7 @@ def application_file(
             payment_take(
                 payer=applicant,
                 reference=payment_reference(application),
-                description=service.local_name,
+                description=application.service.local_name,
                 amount=fee,
                 currency=spec.fee.currency,
                 card_number=card_number,
@@ -495,13 +674,14 @@ def application_file(
     try:
         with transaction.atomic():
             if submit:
-                _paid(spec, application, person)
+                _paid(spec, application)
                 case = _send(application, applicant, calendar=calendar, verified=verified)
             else:
                 application.save()
     except IntegrityError:  # the same key, sent twice at once: the other one won
-        existing = _by_idempotency_key(applicant, service, idempotency_key)
-        if existing is None or not idempotency_key:
+        key = application.idempotency_key or ""
+        existing = _by_idempotency_key(applicant, application.service, key)
+        if existing is None or not key:
             raise
         return existing, None, False
     return application, case, True

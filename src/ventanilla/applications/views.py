@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +27,7 @@ from ventanilla.casework.models import Case, IssuedDocument
 from ventanilla.casework.selectors import document_for_applicant
 from ventanilla.casework.services import case_resident_answer
 from ventanilla.catalogue.selectors import event_get, service_get, transaction_spec_for
+from ventanilla.catalogue.transactions import FormPage, TransactionSpec
 from ventanilla.core.errors import (
     AnswersInvalidError,
     ApplicationStateError,
@@ -85,12 +89,170 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         except ApplicationStateError as exc:
             error = exc.message
         else:
-            return redirect("applications:page", application.public_id, spec.pages[0].slug)
+            return _first_step(application, spec)
     return render(
         request,
         "applications/start.html",
         {"service": service, "spec": spec, "error": error},
         status=400 if error else 200,
+    )
+
+
+def _first_step(application: Application, spec: TransactionSpec) -> HttpResponse:
+    """Where a new draft goes first: what the registries gave it, if it asked them."""
+    if spec.evidence:
+        return redirect("applications:details", application.public_id)
+    return redirect("applications:page", application.public_id, spec.pages[0].slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def details(request: HttpRequest, public_id: str) -> HttpResponse:
+    """What the registries gave the application through the mediator, and from where:
+    the applicant confirms it, corrects it (``details_change``), or asks again for what
+    could not be fetched."""
+    application = _application(request, public_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("applications:detail", application.public_id)
+    if application.bundle is not None:
+        return redirect("applications:bundle-details", application.bundle.public_id)
+    spec = transaction_spec_for(application.definition)
+    if not spec.evidence:
+        return redirect("applications:page", application.public_id, spec.pages[0].slug)
+    if request.method == "POST":
+        if "retry" in request.POST:
+            services.application_evidence_fetch(application=application, applicant=_user(request))
+            return redirect("applications:details", application.public_id)
+        services.application_prefill_confirm(application=application, applicant=_user(request))
+        return redirect("applications:page", application.public_id, spec.pages[0].slug)
+    return _details_page(
+        request,
+        selectors.application_prefill_summary(application=application),
+        caption=application.service.local_name,
+        agencies=[application.service.competent_agency.local_name],
+        back=reverse("applications:start", args=[application.service.slug]),
+        change=reverse("applications:details-change", args=[application.public_id]),
+    )
+
+
+def _details_page(
+    request: HttpRequest,
+    summary: selectors.PrefillSummary,
+    *,
+    caption: str,
+    agencies: list[str],
+    back: str,
+    change: str,
+) -> HttpResponse:
+    sources = {row.source.service_code for row in summary.prefilled}
+    return render(
+        request,
+        "applications/details.html",
+        {
+            "summary": summary,
+            "also": [e for e in summary.evidence if e.fetched and e.service_code not in sources],
+            "failed": [e for e in summary.evidence if not e.fetched],
+            "caption": caption,
+            "agencies": get_text_list(agencies, _("and")),
+            "back": back,
+            "change": change,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def details_change(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Correct what the registries gave: the agency is told which values the applicant
+    changed, and from what."""
+    application = _application(request, public_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect("applications:detail", application.public_id)
+    if application.bundle is not None:
+        return redirect("applications:bundle-details", application.bundle.public_id)
+    spec = transaction_spec_for(application.definition)
+    rows = selectors.application_prefill_summary(application=application).prefilled
+    if not rows:
+        return redirect("applications:details", application.public_id)
+    form = _correction_form(request, rows, application.answers)
+    if _corrected(
+        request,
+        form,
+        lambda answers: services.application_prefill_confirm(
+            application=application, applicant=_user(request), answers=answers
+        ),
+    ):
+        agency = application.service.competent_agency.local_name
+        messages.success(request, _corrected_message([agency]))
+        return redirect("applications:page", application.public_id, spec.pages[0].slug)
+    return _details_change_page(
+        request,
+        form,
+        caption=application.service.local_name,
+        agencies=[application.service.competent_agency.local_name],
+        back=reverse("applications:details", args=[application.public_id]),
+    )
+
+
+def _correction_form(
+    request: HttpRequest, rows: list[selectors.PrefillRow], answers: dict[str, Any]
+) -> PageForm:
+    """The pre-filled questions, each with what its registry has as its hint."""
+    page = FormPage(
+        slug="details",
+        title={},
+        hint={},
+        fields=tuple(row.field for row in rows),
+    )
+    form = PageForm(
+        page,
+        data=request.POST if request.method == "POST" else None,
+        initial=initial_from_answers(page, answers),
+    )
+    for row in rows:
+        form.fields[row.name].help_text = _("%(registry)s has: %(value)s") % {
+            "registry": row.source.registry,
+            "value": row.fetched_text,
+        }
+    return form
+
+
+def _corrected(
+    request: HttpRequest, form: PageForm, confirm: Callable[[dict[str, Any]], object]
+) -> bool:
+    """Whether a posted correction form was valid and ``confirm`` took its answers; if
+    not, the form carries the errors."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        confirm(form.answers())
+    except AnswersInvalidError as exc:
+        for name, message in exc.errors.items():
+            form.add_error(name, message)
+        return False
+    return True
+
+
+def _corrected_message(agencies: list[str]) -> str:
+    return _(
+        "Your changes are saved. %(agency)s will see which details you changed from what "
+        "the registry has."
+    ) % {"agency": get_text_list(agencies, _("and"))}
+
+
+def _details_change_page(
+    request: HttpRequest, form: PageForm, *, caption: str, agencies: list[str], back: str
+) -> HttpResponse:
+    return render(
+        request,
+        "applications/details_change.html",
+        {
+            "form": form,
+            "caption": caption,
+            "agencies": get_text_list(agencies, _("and")),
+            "back": back,
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -132,6 +294,8 @@ def page(request: HttpRequest, public_id: str, page_slug: str) -> HttpResponse:
     back = (
         reverse("applications:page", args=[application.public_id, spec.pages[index - 1].slug])
         if index
+        else reverse("applications:details", args=[application.public_id])
+        if spec.evidence
         else reverse("applications:start", args=[application.service.slug])
     )
     return render(
@@ -448,6 +612,8 @@ def bundle_start(request: HttpRequest, slug: str) -> HttpResponse:
         except ApplicationStateError as exc:
             error = exc.message
         else:
+            if bundles.bundle_prefill_summary(bundle=bundle).evidence:
+                return redirect("applications:bundle-details", bundle.public_id)
             return redirect("applications:bundle-step", bundle.public_id, 1)
     return render(
         request,
@@ -467,6 +633,69 @@ def _bundle(request: HttpRequest, public_id: str) -> Bundle:
         return bundles.bundle_get_for_applicant(applicant=_user(request), public_id=public_id)
     except NotFoundError as exc:
         raise Http404(exc.message) from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bundle_details(request: HttpRequest, public_id: str) -> HttpResponse:
+    """What the registries gave the bundle's drafts, as ``details`` shows one draft's."""
+    bundle = _bundle(request, public_id)
+    if bundle.submitted_at is not None:
+        return redirect("applications:bundle", bundle.public_id)
+    if request.method == "POST":
+        if "retry" in request.POST:
+            bundles.bundle_evidence_fetch(bundle=bundle, applicant=_user(request))
+            return redirect("applications:bundle-details", bundle.public_id)
+        bundles.bundle_prefill_confirm(bundle=bundle, applicant=_user(request))
+        return redirect("applications:bundle-step", bundle.public_id, 1)
+    return _details_page(
+        request,
+        bundles.bundle_prefill_summary(bundle=bundle),
+        caption=bundle.event.local_name,
+        agencies=_agencies(bundle),
+        back=reverse("applications:bundle-start", args=[bundle.event.slug]),
+        change=reverse("applications:bundle-details-change", args=[bundle.public_id]),
+    )
+
+
+def _agencies(bundle: Bundle) -> list[str]:
+    return list(
+        dict.fromkeys(
+            a.service.competent_agency.local_name
+            for a in bundles.bundle_applications(bundle=bundle)
+        )
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bundle_details_change(request: HttpRequest, public_id: str) -> HttpResponse:
+    bundle = _bundle(request, public_id)
+    if bundle.submitted_at is not None:
+        return redirect("applications:bundle", bundle.public_id)
+    rows = bundles.bundle_prefill_summary(bundle=bundle).prefilled
+    if not rows:
+        return redirect("applications:bundle-details", bundle.public_id)
+    answers: dict[str, Any] = {}
+    for application in reversed(bundles.bundle_applications(bundle=bundle)):
+        answers.update(application.answers)  # the first draft's answer wins, as shown
+    form = _correction_form(request, rows, answers)
+    if _corrected(
+        request,
+        form,
+        lambda answers: bundles.bundle_prefill_confirm(
+            bundle=bundle, applicant=_user(request), answers=answers
+        ),
+    ):
+        messages.success(request, _corrected_message(_agencies(bundle)))
+        return redirect("applications:bundle-step", bundle.public_id, 1)
+    return _details_change_page(
+        request,
+        form,
+        caption=bundle.event.local_name,
+        agencies=_agencies(bundle),
+        back=reverse("applications:bundle-details", args=[bundle.public_id]),
+    )
 
 
 @login_required

@@ -17,7 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ventanilla.applications.selectors import upload_get_for_reference, upload_list_for_reference
+from ventanilla.applications.selectors import (
+    application_prefill_summary_for_reference,
+    upload_get_for_reference,
+    upload_list_for_reference,
+)
 from ventanilla.applications.views import upload_response
 from ventanilla.casework import selectors as casework_selectors
 from ventanilla.casework.models import Case
@@ -34,6 +38,7 @@ from ventanilla.catalogue.transactions import State, TransactionSpec, answer_tex
 from ventanilla.core.errors import (
     CaseTransitionError,
     DocumentIssueError,
+    ExchangeError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
@@ -42,7 +47,11 @@ from ventanilla.core.i18n import localized
 from ventanilla.exchange import selectors as exchange_selectors
 from ventanilla.exchange.enums import REASONS
 from ventanilla.exchange.models import Subsystem
-from ventanilla.exchange.services import access_right_grant, access_right_revoke
+from ventanilla.exchange.services import (
+    access_right_grant,
+    access_right_revoke,
+    case_evidence_request,
+)
 from ventanilla.identity import selectors
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
@@ -248,15 +257,41 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
             elif operation == "note":
                 case_note_add(case=case, official=official, text=request.POST.get("note", ""))
                 done = _("Your note is saved. Only officials can read it.")
+            elif operation == "evidence":
+                right_id, _sep, purpose = request.POST.get("source", "").partition(":")
+                if not purpose:
+                    raise ValidationError(_("Choose what to request."), field="source")
+                case_evidence_request(
+                    case=case,
+                    official=official,
+                    right=exchange_selectors.access_right_get_for_client_agency(
+                        agency=agency, pk=right_id
+                    ),
+                    purpose=purpose,
+                )
+                done = _("The registry sent it: it is under “Evidence from registries”.")
             else:
                 raise ValidationError(_("Choose what to do."), field="operation")
-        except (CaseTransitionError, ValidationError, DocumentIssueError, NotFoundError) as exc:
+        except ExchangeError as exc:
+            error = _("The registry did not send it (%(reason)s): %(message)s") % {
+                "reason": exc.reason,
+                "message": exc.message,
+            }
+        except (
+            CaseTransitionError,
+            ValidationError,
+            DocumentIssueError,
+            NotFoundError,
+            PermissionDeniedError,
+        ) as exc:
             error = exc.message
         else:
             messages.success(request, done)
             return redirect("backoffice:case", agency.slug, case.reference)
     spec = transaction_spec_for(case.definition)
     state = spec.workflow.states[case.state]
+    prefill = application_prefill_summary_for_reference(reference=case.reference)
+    corrected = {row.name: row for row in prefill.corrections} if prefill else {}
     return render(
         request,
         "backoffice/case.html",
@@ -268,8 +303,18 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
             "overdue": bool(case.deadline and case.deadline < timezone.localdate()),
             "actions": actions_available(spec.workflow, state=case.state, roles=roles),
             "rows": [
-                (localized(field.label), answer_text(field, case.answers.get(field.name)))
+                (
+                    localized(field.label),
+                    answer_text(field, case.answers.get(field.name)),
+                    corrected.get(field.name),
+                )
                 for field in spec.fields
+            ],
+            "prefill": prefill,
+            "sources": exchange_selectors.evidence_sources_for_agency(agency=agency),
+            "evidence": [
+                (item, exchange_selectors.data_rows(item.data), REASONS.get(item.call.reason, ""))
+                for item in exchange_selectors.case_evidence_list(case=case)
             ],
             "events": casework_selectors.case_events_for_officials(case=case),
             "uploads": upload_list_for_reference(reference=case.reference),

@@ -3,9 +3,12 @@
 A service that can be applied for online declares, in its YAML file:
 
 - ``form``: a JSON Schema 2020-12 of the answers, with UI hints per field (label, hint,
-  choice labels per language, a registry value to pre-fill) and the pages it is asked on;
-- ``eligibility``: CEL rules over ``answers`` and ``person`` (registry data), each with
-  the reason shown when it fails;
+  choice labels per language) and the pages it is asked on;
+- ``prefill``: which fields are filled in from registry data, fetched through the
+  mediator when the application starts (``{address: population/person.address}``);
+- ``eligibility``: CEL rules over ``answers`` and ``person`` (the applicant's record in
+  the population registry, fetched through the mediator), each with the reason shown
+  when it fails;
 - ``fee``: a fixed amount or a CEL rule, and whether it is refunded on rejection;
 - ``uploads``: evidence files with their accepted types and size limit;
 - ``workflow``: states (deadline in working days, final, waiting for the resident),
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,14 +40,16 @@ from ventanilla.core.errors import RuleSyntaxError
 from ventanilla.core.i18n import localized
 from ventanilla.core.rules import Rule, rule_compile
 from ventanilla.identity.enums import Role
+from ventanilla.registries.schemas import PERSON_SERVICES, SCHEMAS, SERVICE_SCHEMAS
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80}
 FIELD_NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"}
 # Page addresses the application pages use for themselves.
-RESERVED_PAGE_SLUGS = frozenset({"check", "pay", "files", "delete"})
+RESERVED_PAGE_SLUGS = frozenset({"check", "pay", "files", "delete", "details"})
 UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# What a form may pre-fill from the population registry (once-only: never re-typed).
+# The first spelling of a pre-fill, as a field's UI hint (``prefill: person.address``):
+# still read, as the population registry's ``population/person`` data service.
 PREFILL_SOURCES = (
     "person.given_name",
     "person.family_name",
@@ -53,6 +59,16 @@ PREFILL_SOURCES = (
     "person.postcode",
     "person.municipality",
 )
+PERSON_SERVICE = "population/person"
+# ``transaction.prefill``: {field: "data-service/code.field"}, the mediator's data service
+# and the field of its answer that fills the form field in (once-only: never re-typed).
+PREFILL = {
+    "type": "string",
+    "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\\.[a-z][a-z0-9_]*$",
+}
+# A rule that reads ``person`` makes the application fetch the applicant's record from
+# the population registry, through the mediator.
+_READS_PERSON = re.compile(r"\bperson\b")
 
 
 def _text(languages: list[str], max_length: int = 2000) -> dict[str, Any]:
@@ -116,6 +132,11 @@ def transaction_schema(languages: list[str]) -> dict[str, Any]:
                         },
                     },
                 },
+            },
+            "prefill": {
+                "type": "object",
+                "propertyNames": FIELD_NAME,
+                "additionalProperties": PREFILL,
             },
             "eligibility": {
                 "type": "array",
@@ -286,6 +307,8 @@ def transaction_problems(section: dict[str, Any], languages: list[str]) -> list[
         return problems
     if "form" not in broken:
         problems += _form_problems(section["form"], languages)
+        if "prefill" not in broken:
+            problems += _prefill_problems(section)
     if not broken & {"eligibility", "fee", "uploads"}:
         problems += _rule_problems(section)
     if "workflow" not in broken:
@@ -383,6 +406,47 @@ def _form_problems(form: dict[str, Any], languages: list[str]) -> list[Problem]:
         for name in properties
         if name not in asked
     )
+    return problems
+
+
+def prefill_source(source: str) -> tuple[str, str]:
+    """``(data service, field)`` of a pre-fill, in either spelling: ``population/person.
+    address``, or a UI hint's ``person.address``."""
+    if source in PREFILL_SOURCES:
+        return PERSON_SERVICE, source.removeprefix("person.")
+    service, _, name = source.rpartition(".")
+    return service, name
+
+
+def _prefill_problems(section: dict[str, Any]) -> list[Problem]:
+    """Each pre-filled field is a field of the form, pre-filled once, from one value of a
+    data service the registries answer about a person."""
+    problems: list[Problem] = []
+    form = section["form"]
+    properties = form["schema"].get("properties", {})
+    hinted = {name for name, hints in form.get("ui", {}).items() if "prefill" in hints}
+    for name, source in section.get("prefill", {}).items():
+        where = f"transaction.prefill.{name}"
+        if name not in properties:
+            problems.append(Problem(where, "is not in the schema"))
+            continue
+        if name in hinted:
+            problems.append(Problem(where, f"is pre-filled in transaction.form.ui.{name} too"))
+        service, field_name = prefill_source(source)
+        if service not in PERSON_SERVICES:
+            known = ", ".join(sorted(PERSON_SERVICES))
+            problems.append(
+                Problem(where, f"no data service '{service}' answers about a person ({known})")
+            )
+            continue
+        answer = SCHEMAS[SERVICE_SCHEMAS[service]]["properties"]
+        if field_name not in answer:
+            fields = ", ".join(answer)
+            problems.append(Problem(where, f"{service} has no field '{field_name}' ({fields})"))
+        elif answer[field_name].get("type") in ("array", "object"):
+            problems.append(
+                Problem(where, f"{service}'s '{field_name}' is a list, not one value to fill in")
+            )
     return problems
 
 
@@ -518,9 +582,15 @@ class FormField:
     label: dict[str, str]
     hint: dict[str, str]
     choices: tuple[tuple[str, dict[str, str]], ...]
-    prefill: str
+    prefill: str  # "population/person.address": fetched through the mediator; "" if not
     autocomplete: str
     schema: dict[str, Any]
+
+    @property
+    def prefill_from(self) -> tuple[str, str]:
+        """``(data service, field of its answer)`` this field is filled in from."""
+        service, _, name = self.prefill.rpartition(".")
+        return service, name
 
 
 @dataclass(frozen=True)
@@ -633,6 +703,28 @@ class TransactionSpec:
     def page(self, slug: str) -> FormPage | None:
         return next((page for page in self.pages if page.slug == slug), None)
 
+    @property
+    def prefilled(self) -> tuple[FormField, ...]:
+        return tuple(f for f in self.fields if f.prefill)
+
+    @cached_property
+    def reads_person(self) -> bool:
+        """Whether a rule (eligibility or fee) reads ``person``."""
+        rules = [e.rule for e in self.eligibility]
+        if self.fee and self.fee.rule:
+            rules.append(self.fee.rule)
+        return any(_READS_PERSON.search(rule.expression) for rule in rules)
+
+    @cached_property
+    def evidence(self) -> tuple[str, ...]:
+        """The data services an application fetches about its applicant when it starts:
+        those its fields are pre-filled from, and the population registry's person
+        record when a rule reads ``person``."""
+        services = dict.fromkeys(f.prefill_from[0] for f in self.prefilled)
+        if self.reads_person:
+            services.setdefault(PERSON_SERVICE)
+        return tuple(services)
+
 
 def transaction_spec(section: dict[str, Any]) -> TransactionSpec:
     """The typed form of a section that ``transaction_problems`` found sound."""
@@ -640,6 +732,12 @@ def transaction_spec(section: dict[str, Any]) -> TransactionSpec:
     schema = form["schema"]
     required = set(schema.get("required", []))
     ui = form.get("ui", {})
+    prefills = {
+        name: "{}.{}".format(*prefill_source(hints["prefill"]))
+        for name, hints in ui.items()
+        if "prefill" in hints
+    }
+    prefills.update(section.get("prefill", {}))
 
     def form_field(name: str) -> FormField:
         prop, hints = schema["properties"][name], ui[name]
@@ -651,7 +749,7 @@ def transaction_spec(section: dict[str, Any]) -> TransactionSpec:
             label=hints["label"],
             hint=hints.get("hint", {}),
             choices=tuple((value, labels.get(value, {})) for value in _choices(prop)),
-            prefill=hints.get("prefill", ""),
+            prefill=prefills.get(name, ""),
             autocomplete=hints.get("autocomplete", ""),
             schema=prop,
         )

@@ -117,9 +117,11 @@ class LedgerProofError(ValidationError):
 
 
 class ExchangeError(VentanillaError):
-    """A mediated data call that did not return data; ``reason`` is its code in the log."""
+    """A mediated data call that did not return data; ``reason`` is its code in the log,
+    ``call_id`` the id of the call's log row once it is written."""
 
     reason = "failed"
+    call_id: int | None = None
 
 
 class ExchangeNotAllowedError(ExchangeError):

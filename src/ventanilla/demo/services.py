@@ -31,14 +31,20 @@ from ventanilla.catalogue.transactions import Action, Workflow
 from ventanilla.core.calendar import SATURDAY
 from ventanilla.core.errors import ExchangeNotAllowedError, ValidationError
 from ventanilla.demo.registries import RegistriesFilled, registries_generate
-from ventanilla.exchange.models import ConsentPurpose, DataService, Member, Subsystem
+from ventanilla.exchange.enums import OWN_APPLICATION
+from ventanilla.exchange.models import Call, ConsentPurpose, DataService, Member, Subsystem
 from ventanilla.exchange.providers import PERSON_SCHEMA
-from ventanilla.exchange.services import access_right_grant, exchange_call
+from ventanilla.exchange.services import (
+    access_right_grant,
+    applications_systems_connect,
+    exchange_call,
+)
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import Agency, User
 from ventanilla.identity.services import official_add, resident_link_person
 from ventanilla.insights.models import OfflineCount
 from ventanilla.insights.services import facts_fold_since
+from ventanilla.ledger.pseudonyms import subject_reference
 from ventanilla.ledger.services import ledger_checkpoint
 from ventanilla.registries.models import Person
 from ventanilla.registries.schemas import SCHEMAS
@@ -232,8 +238,10 @@ DEMO_PURPOSES = {
 def demo_exchange_create() -> int:
     """The information mediator of Demoland: every agency a member; the population
     registry's person service; access for the systems that need it (the tax agency's has
-    none, so its look-up is refused); and look-ups for the demo resident's open cases, so
-    that their data tracker shows what one looks like. Returns the look-ups made."""
+    none, so its look-up is refused), and each agency's applications system, with access
+    to what its online services pre-fill and check (``applications_systems_connect``).
+    Only into a database without members; returns the rights granted to applications
+    systems."""
     if Member.objects.exists():
         return 0
     members = {
@@ -252,7 +260,8 @@ def demo_exchange_create() -> int:
         code="population/person",
         name={"en": "A person's name, birth and address", "es": "Nombre, nacimiento y domicilio"},
         response_schema=PERSON_SCHEMA,
-        purposes=sorted(DEMO_PURPOSES.values()),
+        # The person's own application is a purpose the population registry serves too.
+        purposes=sorted([*DEMO_PURPOSES.values(), OWN_APPLICATION]),
     )
     children = DataService.objects.create(
         provider=population,
@@ -292,8 +301,26 @@ def demo_exchange_create() -> int:
         max_days=365,
     )
     loan_check.services.add(person)
+    return applications_systems_connect()
+
+
+def demo_lookups_create() -> int:
+    """Look-ups for the demo resident's open cases by the agencies' own systems, and one
+    refused (the tax agency's system has no access), so that their data tracker shows
+    what each looks like. Only once; returns the look-ups made."""
     resident = User.objects.filter(email=RESIDENT_EMAIL).first()
     if resident is None or not resident.national_id:
+        return 0
+    subject = subject_reference(national_id=resident.national_id)
+    if Call.objects.filter(subject=subject, application=None).exists():
+        return 0
+    clients: dict[str, Subsystem] = {}
+    systems = Subsystem.objects.filter(member__agency__slug__in=DEMO_CLIENTS)
+    for client in systems.select_related("member__agency"):
+        agency = client.member.agency
+        if agency is not None and DEMO_CLIENTS[agency.slug][0] == client.code:
+            clients[agency.slug] = client
+    if "tax-agency" not in clients:
         return 0
     made = 0
     cases = Case.objects.filter(applicant=resident, closed_at__isnull=True).select_related("agency")
@@ -488,8 +515,9 @@ def demo_load(
     catalogue = catalogue_load(directory=settings.VENTANILLA_CATALOGUE_DIR, progress=say)
     filled = residents_generate(count=residents, progress=progress)
     demo_accounts_create()
+    demo_exchange_create()  # first: the demo's applications fetch through the mediator
     demo_applications_create()
-    demo_exchange_create()
+    demo_lookups_create()
     demo_offline_counts_create()
     facts_fold_since(since=timezone.localdate() - dt.timedelta(days=DEMO_INSIGHTS_DAYS))
     ledger_checkpoint()  # the demo's cases are in the ledger: sign them at once

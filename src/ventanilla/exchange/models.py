@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ventanilla.casework.models import Case
+from ventanilla.catalogue.models import PublicService
 from ventanilla.core.i18n import localized
 from ventanilla.exchange.enums import CallOutcome
 from ventanilla.identity.models import Agency
@@ -208,6 +210,22 @@ class Call(models.Model):
     )
     purpose = models.CharField(max_length=80)
     case_reference = models.CharField(max_length=20, blank=True)
+    application = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Legal. The person's own application the look-up was for (its public id), "
+            "which is its legal basis."
+        ),
+    )
+    applied_for = models.ForeignKey(
+        PublicService,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The public service that application is for."),
+    )
     user_reference = models.CharField(
         max_length=64, blank=True, help_text=_("The pseudonym of the official who asked.")
     )
@@ -218,3 +236,22 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.service} {self.outcome}"
+
+
+class CaseEvidence(models.Model):
+    """Evidence an official of the case's agency fetched for a case through the mediator:
+    the call (refused, failed or answered) and, when answered, what came back."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="case_evidence")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=_("Personal data. The registry's answer; empty when none came back."),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.call_id}"

@@ -10,7 +10,7 @@ from typing import Any
 
 from ventanilla.core.errors import ExchangeSubjectUnknownError, NotFoundError, ValidationError
 from ventanilla.registries import selectors
-from ventanilla.registries.schemas import SCHEMAS
+from ventanilla.registries.schemas import SCHEMAS, SERVICE_SCHEMAS
 
 Provider = Callable[[str], dict[str, Any]]
 
@@ -39,12 +39,4 @@ LOCAL: dict[str, Provider] = {
     "property/parcels-of-owner": _registry(selectors.property_parcels_of_owner, "owner"),
     "vehicles/of-keeper": _registry(selectors.vehicles_of_keeper, "keeper"),
 }
-SCHEMA_OF = {
-    "population/person": "population_person",
-    "population/children": "population_children",
-    "population/parents": "population_parents",
-    "business/company": "business_company",
-    "business/companies-of-person": "business_companies_of_person",
-    "property/parcels-of-owner": "property_parcels_of_owner",
-    "vehicles/of-keeper": "vehicles_of_keeper",
-}
+SCHEMA_OF = SERVICE_SCHEMAS

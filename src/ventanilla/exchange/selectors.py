@@ -11,11 +11,13 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ventanilla.casework.models import Case
 from ventanilla.core.errors import NotFoundError, ValidationError
-from ventanilla.exchange.enums import REASONS, CallOutcome
+from ventanilla.exchange.enums import APPLICATIONS_SUBSYSTEM, OWN_APPLICATION, REASONS, CallOutcome
 from ventanilla.exchange.models import (
     AccessRight,
     Call,
+    CaseEvidence,
     Consent,
     ConsentPurpose,
     DataService,
@@ -24,13 +26,16 @@ from ventanilla.exchange.models import (
 )
 from ventanilla.identity.models import Agency
 from ventanilla.ledger.pseudonyms import subject_reference
+from ventanilla.registries.schemas import PERSON_SERVICES, SERVICE_SCHEMAS
 
 
 def call_list_for_person(*, national_id: str) -> QuerySet[Call]:
     """Every look-up of the person's data, newest first: the data tracker."""
     return (
         Call.objects.filter(subject=subject_reference(national_id=national_id))
-        .select_related("client__member__agency", "service__provider__member__agency")
+        .select_related(
+            "client__member__agency", "service__provider__member__agency", "applied_for"
+        )
         .order_by("-at", "-pk")
     )
 
@@ -316,3 +321,87 @@ def exchange_overview_for_government(*, days: int) -> GovernmentExchange:
         totals=totals,
         reasons=reasons,
     )
+
+
+def applications_client_for_agency(*, agency_id: int) -> Subsystem | None:
+    """The agency's system that fetches evidence for the applications it receives."""
+    return (
+        Subsystem.objects.select_related("member__agency")
+        .filter(member__agency_id=agency_id, code=APPLICATIONS_SUBSYSTEM)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    """A data service an official may fetch about a case's applicant: through which of
+    their agency's systems' rights, and for which purpose."""
+
+    right: AccessRight
+    purpose: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.right.pk}:{self.purpose}"
+
+
+def evidence_sources_for_agency(*, agency: Agency) -> list[EvidenceSource]:
+    """What the agency's officials may fetch about an applicant: each live right of its
+    own systems (not the one that fills in applications) to a data service about a
+    person, with each purpose the service allows but the person's own application."""
+    rights = (
+        AccessRight.objects.filter(client__member__agency=agency, revoked_at=None)
+        .exclude(client__code=APPLICATIONS_SUBSYSTEM)
+        .select_related("client", "service__provider__member__agency")
+        .order_by("service__code", "client__code")
+    )
+    return [
+        EvidenceSource(right=right, purpose=purpose)
+        for right in rights
+        if right.service.code in PERSON_SERVICES or right.service.code not in SERVICE_SCHEMAS
+        for purpose in right.service.purposes
+        if purpose != OWN_APPLICATION
+    ]
+
+
+def case_evidence_list(*, case: Case) -> QuerySet[CaseEvidence]:
+    """What officials fetched for the case, newest first (the caller checked the agency)."""
+    return (
+        CaseEvidence.objects.filter(case=case)
+        .select_related("call__service__provider__member__agency", "call__client", "requested_by")
+        .order_by("-call__at", "-pk")
+    )
+
+
+def access_right_get_for_client_agency(*, agency: Agency, pk: str) -> AccessRight:
+    """A live right one of the agency's own systems holds (NotFoundError otherwise)."""
+    right = (
+        AccessRight.objects.filter(pk=pk, client__member__agency=agency, revoked_at=None)
+        .select_related("client__member", "service__provider__member__agency")
+        .first()
+        if pk.isdigit()
+        else None
+    )
+    if right is None:
+        raise NotFoundError(_("Your agency has no such access to a registry."))
+    return right
+
+
+def data_rows(data: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A registry's answer as (field, text) rows for a page: a list reads one item a
+    line, each as its fields."""
+    rows = []
+    for key, value in (data or {}).items():
+        if isinstance(value, list):
+            text = "\n".join(
+                ", ".join(f"{k}: {v}" for k, v in item.items())
+                if isinstance(item, dict)
+                else str(item)
+                for item in value
+            )
+        elif isinstance(value, bool):
+            text = str(_("Yes") if value else _("No"))
+        else:
+            text = "" if value is None else str(value)
+        rows.append((key, text))
+    return rows

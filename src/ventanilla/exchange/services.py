@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import re
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ventanilla.casework.models import Case
+from ventanilla.casework.selectors import official_roles
+from ventanilla.catalogue.models import PublicService
+from ventanilla.catalogue.selectors import service_definition_current, transaction_spec_for
 from ventanilla.core.errors import (
     ExchangeError,
     ExchangeInvalidResponseError,
@@ -26,13 +31,15 @@ from ventanilla.core.errors import (
     ExchangeProviderTimeoutError,
     ExchangeSubsystemInactiveError,
     NotFoundError,
+    PermissionDeniedError,
     ValidationError,
 )
 from ventanilla.exchange import adapters, providers
-from ventanilla.exchange.enums import CallOutcome
+from ventanilla.exchange.enums import APPLICATIONS_SUBSYSTEM, CallOutcome
 from ventanilla.exchange.models import (
     AccessRight,
     Call,
+    CaseEvidence,
     Consent,
     ConsentPurpose,
     DataService,
@@ -40,6 +47,7 @@ from ventanilla.exchange.models import (
     SeenRequest,
     Subsystem,
 )
+from ventanilla.identity.enums import Role
 from ventanilla.identity.models import User
 from ventanilla.ledger.pseudonyms import official_reference, subject_reference
 from ventanilla.ledger.services import ledger_append
@@ -249,6 +257,36 @@ def consent_revoke(*, consent: Consent, national_id: str) -> Consent:
     return consent
 
 
+# How the mediator finds the person's own application, which apps further along the data
+# flow keep (``applications`` registers its check when it loads):
+# (agency_id, public_id, national_id) -> the id of the public service applied for, or None.
+OwnApplicationCheck = Callable[[int, uuid.UUID, str], int | None]
+_own_application_checks: list[OwnApplicationCheck] = []
+
+
+def own_application_check_register(check: OwnApplicationCheck) -> None:
+    """Let ``check`` say whether an application is one the person started themselves,
+    at the agency, and still open (a legal basis: ``_refusal``)."""
+    if check not in _own_application_checks:
+        _own_application_checks.append(check)
+
+
+def _own_application(client: Subsystem, application: str, national_id: str) -> int | None:
+    """The public service the person applies for with ``application`` at the client's
+    agency, or None if it is no open application of theirs there."""
+    if not application or not client.member.agency_id:
+        return None
+    try:
+        public_id = uuid.UUID(application)
+    except ValueError:
+        return None
+    for check in _own_application_checks:
+        found = check(client.member.agency_id, public_id, national_id)
+        if found is not None:
+            return found
+    return None
+
+
 def _refusal(
     client: Subsystem,
     service: DataService,
@@ -257,10 +295,13 @@ def _refusal(
     case_reference: str,
     *,
     basis_attested: bool,
+    own_application: bool = False,
 ) -> ExchangeError | None:
     """Why the call may not go ahead, or None. The access right first (deny by default),
     then the legal basis: the purpose is one the service allows and the case is an open
-    case of the client's agency about this person; or else the person's live consent.
+    case of the client's agency about this person, or the person's own application to
+    that agency (``own_application``, found by ``_own_application``); or else the person's
+    live consent.
 
     A member on another node keeps its cases there: its node checked the legal basis and
     attests it with its signature (``basis_attested``); the purpose must still be one the
@@ -280,6 +321,8 @@ def _refusal(
             % {"client": client, "service": service.code}
         )
     if basis_attested and purpose in service.purposes:
+        return None
+    if own_application and purpose in service.purposes:
         return None
     if purpose in service.purposes and case_reference and client.member.agency_id:
         case_ok = Case.objects.filter(
@@ -303,7 +346,8 @@ def _refusal(
     return ExchangeNoLegalBasisError(
         _(
             "No legal basis: %(purpose)s is not a purpose %(service)s allows with an open "
-            "case of the agency about this person, and the person has not consented."
+            "case or application of the person at the agency, and the person has not "
+            "consented."
         )
         % {"purpose": purpose or "—", "service": service.code}
     )
@@ -390,16 +434,18 @@ def exchange_call(
     basis_attested: bool = False,
     x_road_id: str = "",
     service: DataService | None = None,
+    application: str = "",
 ) -> CallResult:
     """Fetch ``service_code`` about the person with ``national_id`` for ``client``.
 
     Checks the access right and the legal basis (or consent), asks the provider, checks
     the answer against the service's schema, and logs the call, refused, failed or
     completed, with its ledger entry. Typed errors (``core.errors.Exchange*Error``) say
-    why no data came back; the log of a refusal is committed even so, so call this
-    outside a transaction. ``basis_attested`` is for calls from another node (see
-    ``_refusal``); ``official_reference_text`` is the pseudonym another node gave for its
-    official (X-Road-UserId).
+    why no data came back, with the logged call's id (``call_id``); the log of a refusal
+    is committed even so, so call this outside a transaction. ``basis_attested`` is for
+    calls from another node (see ``_refusal``); ``official_reference_text`` is the
+    pseudonym another node gave for its official (X-Road-UserId). ``application`` is the
+    public id of the person's own application the look-up is for, its legal basis.
     """
     if service is None or service.code != service_code:
         service = (
@@ -410,12 +456,20 @@ def exchange_call(
     if service is None:
         raise NotFoundError(_("There is no data service %(code)s.") % {"code": service_code})
     started = time.monotonic()
+    applied_for = _own_application(client, application, national_id)
     refusal = _refusal(
-        client, service, national_id, purpose, case_reference, basis_attested=basis_attested
+        client,
+        service,
+        national_id,
+        purpose,
+        case_reference,
+        basis_attested=basis_attested,
+        own_application=applied_for is not None,
     )
     user = official_reference(user_id=official.pk) if official else official_reference_text[:64]
+    application = application if applied_for else ""  # logged only if it is the basis
     if refusal is not None:
-        _log(
+        refusal.call_id = _log(
             client,
             service,
             national_id,
@@ -425,7 +479,9 @@ def exchange_call(
             started,
             refusal,
             x_road_id=x_road_id,
-        )
+            application=application,
+            applied_for=applied_for,
+        ).pk
         raise refusal
     try:
         data = _fetch(
@@ -437,7 +493,7 @@ def exchange_call(
             user_reference=user,
         )
     except ExchangeError as error:
-        _log(
+        error.call_id = _log(
             client,
             service,
             national_id,
@@ -447,7 +503,9 @@ def exchange_call(
             started,
             error,
             x_road_id=x_road_id,
-        )
+            application=application,
+            applied_for=applied_for,
+        ).pk
         raise
     call = _log(
         client,
@@ -459,6 +517,8 @@ def exchange_call(
         started,
         None,
         x_road_id=x_road_id,
+        application=application,
+        applied_for=applied_for,
     )
     return CallResult(call=call, data=data)
 
@@ -474,6 +534,8 @@ def _log(
     error: ExchangeError | None,
     *,
     x_road_id: str = "",
+    application: str = "",
+    applied_for: int | None = None,
 ) -> Call:
     """The call's row and its ledger entry, in their own transaction."""
     outcome = (
@@ -509,6 +571,8 @@ def _log(
             subject=subject,
             purpose=purpose,
             case_reference=case_reference,
+            application=uuid.UUID(application) if application else None,
+            applied_for_id=applied_for,
             user_reference=user_reference,
             outcome=outcome,
             reason=error.reason if error is not None else "",
@@ -525,3 +589,94 @@ def seen_requests_prune() -> int:
     )
     deleted, _ = SeenRequest.objects.filter(at__lt=horizon).delete()
     return deleted
+
+
+def case_evidence_request(
+    *, case: Case, official: User, right: AccessRight, purpose: str
+) -> CaseEvidence:
+    """Fetch ``right``'s data service about the case's applicant, for ``official`` of the
+    case's agency, with the case as the legal basis; keep what came back with the case.
+
+    Only a caseworker or approver of the case's agency may, through one of its agency's
+    systems' live rights (``PermissionDeniedError``, ``NotFoundError``). The look-up is
+    kept with the case whatever its outcome; a refusal or failure is then raised as its
+    typed ``ExchangeError``. Runs outside a transaction, as ``exchange_call`` must.
+    """
+    if not official_roles(official=official, agency=case.agency) & {
+        Role.CASEWORKER,
+        Role.APPROVER,
+    }:
+        raise PermissionDeniedError(
+            _("Only a caseworker or approver of %(agency)s may request evidence.")
+            % {"agency": case.agency.local_name}
+        )
+    live = (
+        AccessRight.objects.select_related("client__member", "service__provider__member")
+        .filter(pk=right.pk, client__member__agency_id=case.agency_id, revoked_at=None)
+        .first()
+    )
+    if live is None:
+        raise NotFoundError(_("Your agency has no such access to a registry."))
+    right = live
+    national_id = case.applicant.national_id
+    if not national_id:
+        raise ValidationError(
+            _("The applicant's account is not linked to the population registry."),
+            field="source",
+        )
+    try:
+        result = exchange_call(
+            client=right.client,
+            service=right.service,
+            service_code=right.service.code,
+            national_id=national_id,
+            purpose=purpose,
+            case_reference=case.reference,
+            official=official,
+        )
+    except ExchangeError as error:
+        if error.call_id is not None:
+            CaseEvidence.objects.create(case=case, call_id=error.call_id, requested_by=official)
+        raise
+    return CaseEvidence.objects.create(
+        case=case, call=result.call, requested_by=official, data=result.data
+    )
+
+
+def applications_systems_connect(*, actor: User | None = None) -> int:
+    """Connect each agency that receives online applications needing registry data: its
+    member and its applications system (``APPLICATIONS_SUBSYSTEM``), made if missing, get
+    an access right to each data service on this node that its services fetch about
+    their applicants (``TransactionSpec.evidence``). For a new node or the demo; the
+    providers' own administrators grant and revoke rights afterwards. Returns the rights
+    granted."""
+    data_services = {s.code: s for s in DataService.objects.select_related("provider__member")}
+    granted = 0
+    online = PublicService.objects.filter(is_active=True, applies_online=True)
+    for public_service in online.select_related("competent_agency").order_by("slug"):
+        spec = transaction_spec_for(service_definition_current(service=public_service))
+        wanted = [data_services[code] for code in spec.evidence if code in data_services]
+        if not wanted:
+            continue
+        agency = public_service.competent_agency
+        member, _created = Member.objects.get_or_create(
+            agency=agency,
+            defaults={
+                "instance": settings.VENTANILLA_EXCHANGE_INSTANCE,
+                "member_class": "GOV",
+                "member_code": agency.slug,
+            },
+        )
+        client, _created = Subsystem.objects.get_or_create(
+            member=member,
+            code=APPLICATIONS_SUBSYSTEM,
+            defaults={"name": {"en": "Online applications", "es": "Solicitudes en línea"}},
+        )
+        for data_service in wanted:
+            live = AccessRight.objects.filter(
+                service=data_service, client=client, revoked_at=None
+            ).exists()
+            if not live:
+                access_right_grant(service=data_service, client=client, actor=actor)
+                granted += 1
+    return granted

@@ -50,6 +50,8 @@ def _row(call: Call) -> dict[str, Any]:
         "data_service": call.service.code,
         "purpose": call.purpose,
         "case": call.case_reference,
+        "application": str(call.application or ""),
+        "applied_for": call.applied_for.slug if call.applied_for else "",
         "outcome": call.outcome,
         "reason": call.reason,
         "ledger_index": call.ledger_index,
@@ -71,6 +73,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
             "registry": call.service.provider.member.local_name,
             "service": localized(call.service.name),
             "reason": REASONS.get(call.reason, ""),
+            "applied_for": call.applied_for.local_name if call.applied_for else "",
         }
         for call in page
     ]
@@ -95,6 +98,8 @@ def tracker_download(request: HttpRequest, fmt: str) -> HttpResponse:
             "data_service",
             "purpose",
             "case",
+            "application",
+            "applied_for",
             "outcome",
             "reason",
             "ledger_index",

@@ -293,3 +293,17 @@ SCHEMAS: dict[str, Schema] = {
     "property_parcels_of_owner": PROPERTY_PARCELS_OF_OWNER_SCHEMA,
     "vehicles_of_keeper": VEHICLES_OF_KEEPER_SCHEMA,
 }
+
+# The data service that answers with each schema, as the exchange names it.
+SERVICE_SCHEMAS: dict[str, str] = {
+    "population/person": "population_person",
+    "population/children": "population_children",
+    "population/parents": "population_parents",
+    "business/company": "business_company",
+    "business/companies-of-person": "business_companies_of_person",
+    "property/parcels-of-owner": "property_parcels_of_owner",
+    "vehicles/of-keeper": "vehicles_of_keeper",
+}
+# Those asked about a person by their national id number (the others by a company's code),
+# so the ones an application can fetch about its applicant.
+PERSON_SERVICES = frozenset(SERVICE_SCHEMAS) - {"business/company"}
