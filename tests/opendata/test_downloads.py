@@ -71,6 +71,22 @@ def test_a_file_resource_downloads_as_published(client: Any, catalogue: dict[str
     assert response["Content-Type"] == "application/pdf"
 
 
+def test_a_file_a_browser_would_run_is_served_as_plain_bytes(
+    client: Any, catalogue: dict[str, Dataset]
+) -> None:
+    resource = resource_create(
+        actor=None,
+        dataset=catalogue["registered-vehicles"],
+        name="Page",
+        upload=SimpleUploadedFile(
+            "page.html", b"<script>alert(1)</script>", content_type="text/html"
+        ),
+    )
+    response = client.get(f"/opendata/resources/{resource.id}/download")
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == 'attachment; filename="page.html"'
+
+
 def test_a_large_table_streams_in_constant_memory(
     client: Any, catalogue: dict[str, Dataset]
 ) -> None:

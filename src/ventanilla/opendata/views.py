@@ -36,6 +36,14 @@ from ventanilla.opendata.selectors import (
     table_search,
 )
 
+SAFE_TYPES = frozenset(
+    {
+        "application/pdf", "application/json", "application/zip", "text/csv", "text/plain",
+        "text/turtle", "application/ld+json", "image/png", "image/jpeg",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+    }
+)  # fmt: skip
 CHUNK_ROWS = 1000  # rows per piece of a streamed download: fewer, larger writes
 
 
@@ -96,11 +104,13 @@ def download(request: HttpRequest, resource_id: str, fmt: str = "") -> HttpRespo
         return response
     if not version.file:
         raise Http404
+    # A type a browser would run (HTML, SVG with scripts) is served as plain bytes.
+    mimetype = version.mimetype if version.mimetype in SAFE_TYPES else "application/octet-stream"
     return FileResponse(
         version.file.open("rb"),
         as_attachment=True,
         filename=version.file.name.rsplit("/", 1)[-1],
-        content_type=version.mimetype or "application/octet-stream",
+        content_type=mimetype,
     )
 
 
