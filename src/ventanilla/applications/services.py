@@ -135,6 +135,7 @@ def application_evidence_fetch(*, application: Application, applicant: User) -> 
     if not wanted:
         return application
     client = applications_client_for_agency(agency_id=application.service.competent_agency_id)
+    fetched: list[tuple[str, int | None, dict[str, Any] | None, str]] = []
     for code in wanted:
         data: dict[str, Any] | None = None
         call_id: int | None = None
@@ -161,24 +162,29 @@ def application_evidence_fetch(*, application: Application, applicant: User) -> 
                 application.service.competent_agency.slug,
                 APPLICATIONS_SUBSYSTEM,
             )
-        Evidence.objects.update_or_create(
-            application=application,
-            service_code=code,
-            defaults={
-                "call_id": call_id,
-                "data": data,
-                "reason": reason,
-                "fetched_at": timezone.now(),
-            },
-        )
-    return _prefill(application, applicant, spec)
+        fetched.append((code, call_id, data, reason))
+    return _prefill(application, applicant, spec, fetched=fetched)
 
 
 @transaction.atomic
-def _prefill(application: Application, applicant: User, spec: TransactionSpec) -> Application:
-    """Fill in each pre-filled question not answered yet from the evidence fetched, and
-    keep the value each had as fetched (to tell a correction from a confirmation)."""
+def _prefill(
+    application: Application,
+    applicant: User,
+    spec: TransactionSpec,
+    *,
+    fetched: list[tuple[str, int | None, dict[str, Any] | None, str]],
+) -> Application:
+    """Keep what each data service answered (``fetched``: code, call, data, reason),
+    fill in each pre-filled question not answered yet from it, and keep the value each
+    had as fetched (to tell a correction from a confirmation). One transaction."""
     application = _draft_for_update(application, applicant)
+    now = timezone.now()
+    for code, call_id, data, reason in fetched:
+        Evidence.objects.update_or_create(
+            application=application,
+            service_code=code,
+            defaults={"call_id": call_id, "data": data, "reason": reason, "fetched_at": now},
+        )
     records = _records(application)
     answers, prefilled = dict(application.answers), dict(application.prefilled)
     for field in spec.prefilled:
@@ -729,8 +735,8 @@ def _get_for_applicant(pk: int, applicant: User) -> Application:
 def _draft_for_update(application: Application, applicant: User) -> Application:
     try:
         current = (
-            Application.objects.select_for_update()
-            .select_related("definition")
+            Application.objects.select_for_update(of=("self",))  # not the service's rows
+            .select_related("definition", "service__competent_agency")
             .get(pk=application.pk, applicant=applicant)
         )
     except Application.DoesNotExist:
