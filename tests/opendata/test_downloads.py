@@ -55,6 +55,7 @@ def test_a_table_downloads_as_csv_and_json_and_each_version_stays(
         {"_id": 2, "year": 2026, "births": 12},
     ]
     assert client.get(url + "?version=3").status_code == 404
+    assert client.get(url + ".xml").status_code == 404
     assert client.get("/opendata/resources/not-a-resource/download").status_code == 404
 
 
@@ -69,6 +70,7 @@ def test_a_file_resource_downloads_as_published(client: Any, catalogue: dict[str
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 method"
     assert response["Content-Type"] == "application/pdf"
+    assert client.get(f"/opendata/resources/{resource.id}/download.csv").status_code == 404
 
 
 def test_a_file_a_browser_would_run_is_served_as_plain_bytes(

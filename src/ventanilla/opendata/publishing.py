@@ -32,11 +32,10 @@ from ventanilla.ledger.models import Checkpoint
 from ventanilla.opendata.models import Dataset
 from ventanilla.opendata.services import (
     DatasetFields,
-    canonical_row,
     dataset_create,
     resource_create,
     resource_version_add,
-    table_digest_start,
+    table_digest,
 )
 from ventanilla.opendata.tables import Table, rows_typed
 from ventanilla.registries.activities import ACTIVITIES
@@ -385,10 +384,8 @@ PUBLICATIONS = (
 
 def _digest(table: Table) -> tuple[str, list[dict[str, Any]]]:
     rows = list(rows_typed(table.fields, table.rows))
-    digest = table_digest_start([{"id": c["id"], "type": c["type"]} for c in table.fields])
-    for row in rows:
-        digest.update(canonical_row(row))
-    return digest.hexdigest(), rows
+    fields = [{"id": c["id"], "type": c["type"]} for c in table.fields]
+    return table_digest(fields, rows), rows
 
 
 @transaction.atomic

@@ -204,6 +204,14 @@ def table_digest_start(fields: list[dict[str, str]]) -> Any:
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode())
 
 
+def table_digest(fields: list[dict[str, str]], rows: Iterable[dict[str, Any]]) -> str:
+    """The digest ``_version_table`` stores for these columns and typed rows."""
+    digest = table_digest_start(fields)
+    for row in rows:
+        digest.update(canonical_row(row))
+    return str(digest.hexdigest())
+
+
 def canonical_row(data: dict[str, Any]) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 

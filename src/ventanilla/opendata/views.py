@@ -81,6 +81,8 @@ def _json(
 def download(request: HttpRequest, resource_id: str, fmt: str = "") -> HttpResponseBase:
     """The resource's latest version, or ``?version=N``; a table as ``.csv`` (the
     default) or ``.json``."""
+    if fmt not in {"", "csv", "json"}:
+        raise Http404
     number = request.GET.get("version", "")
     try:
         resource = resource_get(id=resource_id)
@@ -103,7 +105,7 @@ def download(request: HttpRequest, resource_id: str, fmt: str = "") -> HttpRespo
             )
             response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return response
-    if not version.file:
+    if not version.file or fmt:  # a file comes only as it was published
         raise Http404
     # A type a browser would run (HTML, SVG with scripts) is served as plain bytes.
     mimetype = version.mimetype if version.mimetype in SAFE_TYPES else "application/octet-stream"
