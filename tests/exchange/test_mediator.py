@@ -147,6 +147,24 @@ def test_consent_allows_a_purpose_without_legal_basis_until_revoked_or_expired(
     ]
 
 
+def test_a_data_service_changed_between_two_calls_is_read_afresh(
+    mediator: dict[str, Any],
+    case: Case,
+) -> None:
+    """The mediator keeps the data services it resolved per process; a purpose taken off
+    (or any other change to the row) applies to the very next call."""
+    kwargs = {"case_reference": case.reference}
+    assert _call(mediator, case.applicant.national_id, **kwargs).call.outcome == "completed"
+    service = DataService.objects.get(code="population/person")
+    service.purposes = [p for p in service.purposes if p != "benefit-assessment"]
+    service.save(update_fields=["purposes"])
+    with pytest.raises(ExchangeNoLegalBasisError):
+        _call(mediator, case.applicant.national_id, **kwargs)
+    service.purposes = [*service.purposes, "benefit-assessment"]
+    service.save(update_fields=["purposes"])
+    assert _call(mediator, case.applicant.national_id, **kwargs).call.outcome == "completed"
+
+
 def test_an_unknown_person_is_a_failed_call_with_its_reason(mediator: dict[str, Any]) -> None:
     person = factories.resident()
     consent_grant(national_id="1234567890", recipient=mediator["treasury"], purpose="x")

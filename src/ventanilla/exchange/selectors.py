@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Count, Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from ventanilla.exchange.models import (
     ConsentPurpose,
     DataService,
     Member,
+    SeenRequest,
     Subsystem,
 )
 from ventanilla.identity.models import Agency
@@ -405,3 +407,105 @@ def data_rows(data: dict[str, Any] | None) -> list[tuple[str, str]]:
             text = "" if value is None else str(value)
         rows.append((key, text))
     return rows
+
+
+# The mediator resolves its data service (and, over HTTP, the calling subsystem) on every
+# call, and the ORM spends longer building that select_related query than the database
+# spends answering it (bench/exchange.py). So the objects are kept per process, keyed by
+# every column they were built from; each call reads those columns again in one plain
+# statement, and a row that was edited, switched off or replaced reads differently and is
+# built afresh: nothing stale is used.
+_KEPT: dict[tuple[Any, ...], Any] = {}
+
+
+def _columns(alias: str, model: type[Model]) -> list[str]:
+    quote = connection.ops.quote_name
+    return [f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields]
+
+
+def _kept(kind: str, sql: str, params: list[Any], build: Callable[[int], Any]) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    key = (connection.alias, kind, *row)
+    found = _KEPT.get(key)
+    if found is None:
+        if len(_KEPT) >= 512:
+            _KEPT.clear()
+        found = _KEPT[key] = build(row[0])
+    return found
+
+
+def _member_join(member: str) -> str:
+    return (
+        f" JOIN {Member._meta.db_table} m ON m.id = {member}"
+        f" LEFT JOIN {Agency._meta.db_table} a ON a.id = m.agency_id"
+    )
+
+
+def _service_sql(where: str) -> str:
+    columns = [
+        *_columns("s", DataService),
+        *_columns("p", Subsystem),
+        *_columns("m", Member),
+        *_columns("a", Agency),
+    ]
+    return (
+        f"SELECT {', '.join(columns)} FROM {DataService._meta.db_table} s"  # noqa: S608
+        f" JOIN {Subsystem._meta.db_table} p ON p.id = s.provider_id"
+        + _member_join("p.member_id")
+        + f" WHERE {where}"
+    )
+
+
+def _service_build(pk: int) -> DataService:
+    return DataService.objects.select_related("provider__member__agency").get(pk=pk)
+
+
+def data_service_for_call(*, code: str) -> DataService | None:
+    """The data service ``code`` with its provider, member and agency, as a mediated call
+    needs it; None if there is none."""
+    return _kept("service", _service_sql("s.code = %s"), [code], _service_build)  # type: ignore[no-any-return]
+
+
+def data_service_at(
+    *, instance: str, member_class: str, member_code: str, subsystem: str, code: str
+) -> DataService | None:
+    """The data service an X-Road path names (``/r1/{instance}/{class}/{code}/{subsystem}/
+    {service}``), with its provider, member and agency; None if there is none."""
+    where = "s.code = %s AND p.code = %s AND m.instance = %s AND m.member_class = %s"
+    where += " AND m.member_code = %s"
+    params = [code, subsystem, instance, member_class, member_code]
+    return _kept("service-at", _service_sql(where), params, _service_build)  # type: ignore[no-any-return]
+
+
+def subsystem_at(
+    *, instance: str, member_class: str, member_code: str, code: str
+) -> Subsystem | None:
+    """The subsystem an X-Road client id names, with its member and agency; None if
+    there is none."""
+    columns = [*_columns("p", Subsystem), *_columns("m", Member), *_columns("a", Agency)]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {Subsystem._meta.db_table} p"  # noqa: S608
+        + _member_join("p.member_id")
+        + " WHERE p.code = %s AND m.instance = %s AND m.member_class = %s"
+        " AND m.member_code = %s"
+    )
+    return _kept(  # type: ignore[no-any-return]
+        "subsystem",
+        sql,
+        [code, instance, member_class, member_code],
+        lambda pk: Subsystem.objects.select_related("member__agency").get(pk=pk),
+    )
+
+
+def request_seen(*, x_road_id: str) -> bool:
+    """Whether a request with this X-Road-Id was logged already (a replay)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SEEN, [x_road_id])
+        return cursor.fetchone() is not None
+
+
+_SEEN = f"SELECT 1 FROM {SeenRequest._meta.db_table} WHERE x_road_id = %s"  # noqa: S608

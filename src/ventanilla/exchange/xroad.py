@@ -36,7 +36,8 @@ from ventanilla.core.errors import (
     ExchangeSubsystemInactiveError,
     NotFoundError,
 )
-from ventanilla.exchange.models import DataService, Member, SeenRequest, Subsystem
+from ventanilla.exchange.models import Member
+from ventanilla.exchange.selectors import data_service_at, request_seen, subsystem_at
 from ventanilla.exchange.services import exchange_call
 from ventanilla.exchange.signing import COVERED, Keys, Message
 
@@ -105,7 +106,7 @@ def _verify(request: HttpRequest, client: ClientId, member: Member) -> str:
     created = dt.datetime.fromtimestamp(int(result.parameters["created"]), tz=dt.UTC)
     if created - timezone.now() > skew:
         return "the signature was made in the future: check the clocks"
-    if SeenRequest.objects.filter(x_road_id=request.headers["X-Road-Id"]).exists():
+    if request_seen(x_road_id=request.headers["X-Road-Id"]):
         return REPLAYED
     return ""  # the id is recorded with the call's log, in the same transaction
 
@@ -133,31 +134,23 @@ def rest(
         return _error(
             400, "Client.BadRequest", "the path ends with the service and the subject's id"
         )
-    client = (
-        Subsystem.objects.select_related("member__agency")
-        .filter(
-            member__instance=client_id.instance,
-            member__member_class=client_id.member_class,
-            member__member_code=client_id.member_code,
-            code=client_id.subsystem,
-        )
-        .first()
+    client = subsystem_at(
+        instance=client_id.instance,
+        member_class=client_id.member_class,
+        member_code=client_id.member_code,
+        code=client_id.subsystem,
     )
     if client is None:
         return _error(401, "Client.Unauthorized", "unknown X-Road-Client", x_road_id)
     problem = _verify(request, client_id, client.member)
     if problem:
         return _error(401, "Client.Unauthorized", problem, x_road_id)
-    data_service = (
-        DataService.objects.select_related("provider__member__agency")
-        .filter(
-            code=f"{subsystem}/{service_name}",
-            provider__code=subsystem,
-            provider__member__instance=instance,
-            provider__member__member_class=member_class,
-            provider__member__member_code=member_code,
-        )
-        .first()
+    data_service = data_service_at(
+        instance=instance,
+        member_class=member_class,
+        member_code=member_code,
+        subsystem=subsystem,
+        code=f"{subsystem}/{service_name}",
     )
     if data_service is None:
         return _error(404, "Server.ServerProxy.UnknownService", "unknown service", x_road_id)
