@@ -134,8 +134,19 @@ def application_evidence_fetch(*, application: Application, applicant: User) -> 
     wanted = [code for code in spec.evidence if code not in have or have[code].data is None]
     if not wanted:
         return application
+    return _prefill(application, applicant, spec, fetched=_look_up(application, applicant, wanted))
+
+
+# What one data service gave an application: its code, the logged call, the answer (None
+# if it did not answer) and the reason it did not.
+Fetched = tuple[str, int | None, dict[str, Any] | None, str]
+
+
+def _look_up(application: Application, applicant: User, wanted: list[str]) -> list[Fetched]:
+    """Ask the mediator for each of ``wanted`` about the applicant, for the draft
+    ``application`` (committed: it is the legal basis). Outside a transaction."""
     client = applications_client_for_agency(agency_id=application.service.competent_agency_id)
-    fetched: list[tuple[str, int | None, dict[str, Any] | None, str]] = []
+    fetched: list[Fetched] = []
     for code in wanted:
         data: dict[str, Any] | None = None
         call_id: int | None = None
@@ -163,7 +174,7 @@ def application_evidence_fetch(*, application: Application, applicant: User) -> 
                 APPLICATIONS_SUBSYSTEM,
             )
         fetched.append((code, call_id, data, reason))
-    return _prefill(application, applicant, spec, fetched=fetched)
+    return fetched
 
 
 @transaction.atomic
@@ -172,7 +183,7 @@ def _prefill(
     applicant: User,
     spec: TransactionSpec,
     *,
-    fetched: list[tuple[str, int | None, dict[str, Any] | None, str]],
+    fetched: list[Fetched],
 ) -> Application:
     """Keep what each data service answered (``fetched``: code, call, data, reason),
     fill in each pre-filled question not answered yet from it, and keep the value each
@@ -185,7 +196,18 @@ def _prefill(
             service_code=code,
             defaults={"call_id": call_id, "data": data, "reason": reason, "fetched_at": now},
         )
-    records = _records(application)
+    answers, prefilled = _prefilled(spec, application, _records(application))
+    if (answers, prefilled) != (application.answers, application.prefilled):
+        application.answers, application.prefilled = answers, prefilled
+        application.save(update_fields=["answers", "prefilled", "updated_at"])
+    return application
+
+
+def _prefilled(
+    spec: TransactionSpec, application: Application, records: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The application's answers and pre-filled values once each pre-filled question not
+    answered yet is filled in from ``records`` (what each data service answered)."""
     answers, prefilled = dict(application.answers), dict(application.prefilled)
     for field in spec.prefilled:
         service, name = field.prefill_from
@@ -194,10 +216,7 @@ def _prefill(
             continue
         prefilled[field.name] = value
         answers.setdefault(field.name, value)
-    if (answers, prefilled) != (application.answers, application.prefilled):
-        application.answers, application.prefilled = answers, prefilled
-        application.save(update_fields=["answers", "prefilled", "updated_at"])
-    return application
+    return answers, prefilled
 
 
 def _records(application: Application) -> dict[str, dict[str, Any]]:
@@ -209,11 +228,6 @@ def _records(application: Application) -> dict[str, dict[str, Any]]:
         for code, data in application.evidence.values_list("service_code", "data")
         if data is not None
     }
-
-
-def _person_record(application: Application) -> dict[str, Any] | None:
-    """The applicant's population registry record as fetched for the application."""
-    return _records(application).get(PERSON_SERVICE)
 
 
 @transaction.atomic
@@ -362,13 +376,17 @@ def payment_reference(application: Application) -> str:
     return f"application:{application.public_id}"
 
 
-def application_fee(*, application: Application) -> Decimal:
-    """The fee for these answers (0 when the service is free)."""
+def application_fee(
+    *, application: Application, records: dict[str, dict[str, Any]] | None = None
+) -> Decimal:
+    """The fee for these answers (0 when the service is free). ``records``: what the
+    data services answered for it, when the caller has them in hand."""
     spec = transaction_spec_for(application.definition)
     if spec.fee is None:
         return Decimal("0.00")
+    record = (_records(application) if records is None else records).get(PERSON_SERVICE)
     try:
-        return spec.fee.for_answers(rule_data(_person_record(application), application.answers))
+        return spec.fee.for_answers(rule_data(record, application.answers))
     except RuleEvaluationError:
         logger.exception("fee rule failed for service %s", application.service.slug)
         raise ApplicationStateError(
@@ -405,11 +423,15 @@ def application_pay(
     )
 
 
-def _paid(spec: TransactionSpec, application: Application) -> None:
+def _paid(
+    spec: TransactionSpec,
+    application: Application,
+    records: dict[str, dict[str, Any]] | None = None,
+) -> None:
     """A service with a fee is sent only once its fee is captured, in full."""
     if spec.fee is None:
         return
-    fee = application_fee(application=application)
+    fee = application_fee(application=application, records=records)
     if fee <= 0:
         return
     if _captured(spec, application, fee) is None:
@@ -470,7 +492,13 @@ def application_check(*, application: Application, applicant: User) -> None:
     _check(spec, application, complete=True)
 
 
-def _check(spec: TransactionSpec, application: Application, *, complete: bool) -> None:
+def _check(
+    spec: TransactionSpec,
+    application: Application,
+    *,
+    complete: bool,
+    records: dict[str, dict[str, Any]] | None = None,
+) -> None:
     """Every answer right (``complete``: none missing either) and the applicant eligible.
 
     A rule that reads ``person`` when the registry's record could not be fetched is not
@@ -491,7 +519,7 @@ def _check(spec: TransactionSpec, application: Application, *, complete: bool) -
             else next(iter(errors.values()))
         )
         raise AnswersInvalidError(message, errors=errors)
-    record = _person_record(application)
+    record = (_records(application) if records is None else records).get(PERSON_SERVICE)
     data = rule_data(record, application.answers)
     for eligibility in spec.eligibility:
         try:
@@ -634,8 +662,17 @@ def application_file(
             raise
         return existing, None, False
     try:
-        application = application_evidence_fetch(application=application, applicant=applicant)
-        return _file(spec, application, applicant, submit=submit, card_number=card_number)
+        fetched = _look_up(application, applicant, list(spec.evidence))
+        records = {code: data for code, _, data, _ in fetched if data is not None}
+        application.answers, application.prefilled = _prefilled(spec, application, records)
+        return _file(
+            spec,
+            application,
+            applicant,
+            submit=submit,
+            card_number=card_number,
+            fetched=fetched,
+        )
     except BaseException:
         Application.objects.filter(pk=application.pk, status=ApplicationStatus.DRAFT).delete()
         raise
@@ -648,11 +685,20 @@ def _file(
     *,
     submit: bool,
     card_number: str,
+    fetched: list[Fetched] | None = None,
 ) -> tuple[Application, Case | None, bool]:
-    """``application_file`` once the application has its evidence: check, pay, send."""
+    """``application_file`` once the application has its evidence: check, pay, send.
+
+    ``fetched``: what the data services answered for the application, saved as a draft
+    before its look-ups; its evidence is kept in the transaction that sends it."""
+    records = (
+        None
+        if fetched is None
+        else {code: data for code, _, data, _ in fetched if data is not None}
+    )
     if submit:
-        _check(spec, application, complete=True)
-        fee = application_fee(application=application)
+        _check(spec, application, complete=True, records=records)
+        fee = application_fee(application=application, records=records)
         if fee > 0 and spec.fee is not None:
             if not card_number.strip():
                 raise PaymentRequiredError(
@@ -679,8 +725,10 @@ def _file(
     )
     try:
         with transaction.atomic():
+            if fetched is not None:
+                _evidence_keep(application, fetched)
             if submit:
-                _paid(spec, application)
+                _paid(spec, application, records)
                 case = _send(application, applicant, calendar=calendar, verified=verified)
             else:
                 application.save()
@@ -691,6 +739,28 @@ def _file(
             raise
         return existing, None, False
     return application, case, True
+
+
+def _evidence_keep(draft: Application, fetched: list[Fetched]) -> None:
+    """Keep what each data service answered for ``draft``, which must still be a draft
+    (its applicant could have sent or deleted it meanwhile). In the caller's transaction."""
+    now = timezone.now()
+    still_draft = Application.objects.filter(pk=draft.pk, status=ApplicationStatus.DRAFT).update(
+        updated_at=now
+    )
+    if not still_draft:
+        raise ApplicationStateError(_("This application has been sent and cannot be changed."))
+    Evidence.objects.bulk_create(
+        Evidence(
+            application=draft,
+            service_code=code,
+            call_id=call_id,
+            data=data,
+            reason=reason,
+            fetched_at=now,
+        )
+        for code, call_id, data, reason in fetched
+    )
 
 
 def _by_idempotency_key(applicant: User, service: PublicService, key: str) -> Application | None:

@@ -327,11 +327,7 @@ def exchange_overview_for_government(*, days: int) -> GovernmentExchange:
 
 def applications_client_for_agency(*, agency_id: int) -> Subsystem | None:
     """The agency's system that fetches evidence for the applications it receives."""
-    return (
-        Subsystem.objects.select_related("member__agency")
-        .filter(member__agency_id=agency_id, code=APPLICATIONS_SUBSYSTEM)
-        .first()
-    )
+    return _subsystem_where("m.agency_id = %s AND p.code = %s", [agency_id, APPLICATIONS_SUBSYSTEM])
 
 
 @dataclass(frozen=True)
@@ -486,17 +482,21 @@ def subsystem_at(
 ) -> Subsystem | None:
     """The subsystem an X-Road client id names, with its member and agency; None if
     there is none."""
+    where = "p.code = %s AND m.instance = %s AND m.member_class = %s AND m.member_code = %s"
+    return _subsystem_where(where, [code, instance, member_class, member_code])
+
+
+def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
     columns = [*_columns("p", Subsystem), *_columns("m", Member), *_columns("a", Agency)]
     sql = (
         f"SELECT {', '.join(columns)} FROM {Subsystem._meta.db_table} p"  # noqa: S608
         + _member_join("p.member_id")
-        + " WHERE p.code = %s AND m.instance = %s AND m.member_class = %s"
-        " AND m.member_code = %s"
+        + f" WHERE {where}"
     )
     return _kept(  # type: ignore[no-any-return]
         "subsystem",
         sql,
-        [code, instance, member_class, member_code],
+        params,
         lambda pk: Subsystem.objects.select_related("member__agency").get(pk=pk),
     )
 
