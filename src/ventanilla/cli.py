@@ -48,10 +48,9 @@ def _default_threads() -> int:
     """Threads per web worker: one on SQLite, where a single writer at a time makes more
     threads only wait on each other (measured with bench/submissions.py: the same or more
     submissions/s, and p99 from about 1 s to 0.2 s); four on PostgreSQL."""
-    from django.conf import settings
+    from django.db import connection
 
-    engine = settings.DATABASES["default"]["ENGINE"]
-    return 1 if engine == "django.db.backends.sqlite3" else 4
+    return 1 if connection.vendor == "sqlite" else 4
 
 
 def _server_command(host: str, port: int, workers: int, threads: int | None = None) -> list[str]:

@@ -41,7 +41,7 @@ def test_embedded_mode_makes_its_data_dir_and_keeps_one_secret_key(tmp_path: Pat
     second = _run({"VENTANILLA_DATA_DIR": str(data_dir)})
     assert first.returncode == 0, first.stderr
     key, engine = first.stdout.split()
-    assert engine == "django.db.backends.sqlite3"
+    assert engine == "ventanilla.core.sqlite"  # Django's, with writers queueing
     assert len(key) >= 50
     assert second.stdout.split()[0] == key
     assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600

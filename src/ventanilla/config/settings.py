@@ -176,7 +176,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "ventanilla.core.sqlite",
             "NAME": DATA_DIR / "ventanilla.sqlite3",
             # Kept open between requests: closing SQLite's last connection checkpoints
             # and removes the WAL, which cost more than the rest of a submission.
