@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -441,6 +442,7 @@ def _member_join(member: str) -> str:
     )
 
 
+@functools.cache
 def _service_sql(where: str) -> str:
     columns = [
         *_columns("s", DataService),
@@ -486,16 +488,20 @@ def subsystem_at(
     return _subsystem_where(where, [code, instance, member_class, member_code])
 
 
-def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
+@functools.cache
+def _subsystem_sql(where: str) -> str:
     columns = [*_columns("p", Subsystem), *_columns("m", Member), *_columns("a", Agency)]
-    sql = (
+    return (
         f"SELECT {', '.join(columns)} FROM {Subsystem._meta.db_table} p"  # noqa: S608
         + _member_join("p.member_id")
         + f" WHERE {where}"
     )
+
+
+def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
     return _kept(  # type: ignore[no-any-return]
         "subsystem",
-        sql,
+        _subsystem_sql(where),
         params,
         lambda pk: Subsystem.objects.select_related("member__agency").get(pk=pk),
     )
