@@ -234,3 +234,19 @@ def test_processing_days_that_disagree_with_the_workflow_are_refused(
         "add up to 10 working days to approval"
     )
     assert _state() == before
+
+
+def test_an_agency_named_like_a_back_office_page_is_refused(small_catalogue: Path) -> None:
+    """/backoffice/exchange/ is the government-wide exchange page: an agency with that
+    slug would have no back office of its own."""
+    before = _state()
+    _rewrite(small_catalogue / "agencies.yaml", "slug: treasury", "slug: exchange")
+
+    with pytest.raises(CatalogueLoadError) as raised:
+        catalogue_load(directory=small_catalogue)
+
+    assert raised.value.message == (
+        "agencies.yaml: agencies[1].slug: 'exchange' is a page of the back office; "
+        "choose another slug"
+    )
+    assert _state() == before

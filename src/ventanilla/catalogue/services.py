@@ -137,6 +137,11 @@ def _check_unique(items: Iterable[tuple[str, str, str]]) -> None:
         seen[slug] = file
 
 
+# The back office's own pages beside /backoffice/<agency>/: an agency with one of these
+# slugs would have no back office.
+RESERVED_AGENCY_SLUGS = frozenset({"exchange"})
+
+
 def _read_catalogue(
     root: Path, languages: list[str]
 ) -> tuple[_Document, _Document, _Document, list[_Document]]:
@@ -169,6 +174,13 @@ def _read_catalogue(
     )
     _check_unique((doc.file, "slug", doc.data["slug"]) for doc in services)
 
+    for i, item in enumerate(agencies.data["agencies"]):
+        if item["slug"] in RESERVED_AGENCY_SLUGS:
+            raise CatalogueLoadError(
+                file=agencies.file,
+                field=f"agencies[{i}].slug",
+                reason=f"'{item['slug']}' is a page of the back office; choose another slug",
+            )
     agency_slugs = {item["slug"] for item in agencies.data["agencies"]}
     evidence_slugs = {item["slug"] for item in evidence.data["evidence"]}
     service_slugs = {doc.data["slug"] for doc in services}
