@@ -421,6 +421,8 @@ def _columns(alias: str, model: type[Model]) -> list[str]:
 
 
 def _kept(kind: str, sql: str, params: list[Any], build: Callable[[int], Any]) -> Any:
+    """The object ``build`` makes from the row ``sql`` finds (by its id), kept per
+    process under everything the row holds; None if there is no such row."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -429,9 +431,11 @@ def _kept(kind: str, sql: str, params: list[Any], build: Callable[[int], Any]) -
     key = (connection.alias, kind, *row)
     found = _KEPT.get(key)
     if found is None:
-        if len(_KEPT) >= 512:
-            _KEPT.clear()
-        found = _KEPT[key] = build(row[0])
+        found = build(row[0])  # None if it was deleted meanwhile
+        if found is not None:
+            if len(_KEPT) >= 512:
+                _KEPT.clear()
+            _KEPT[key] = found
     return found
 
 
@@ -458,8 +462,8 @@ def _service_sql(where: str) -> str:
     )
 
 
-def _service_build(pk: int) -> DataService:
-    return DataService.objects.select_related("provider__member__agency").get(pk=pk)
+def _service_build(pk: int) -> DataService | None:
+    return DataService.objects.select_related("provider__member__agency").filter(pk=pk).first()
 
 
 def data_service_for_call(*, code: str) -> DataService | None:
@@ -503,7 +507,7 @@ def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
         "subsystem",
         _subsystem_sql(where),
         params,
-        lambda pk: Subsystem.objects.select_related("member__agency").get(pk=pk),
+        lambda pk: Subsystem.objects.select_related("member__agency").filter(pk=pk).first(),
     )
 
 
