@@ -4,6 +4,7 @@ back."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -116,3 +117,19 @@ def test_the_government_page_lists_services_and_keeps_small_ones_back(
 
 def test_an_unknown_service_has_no_performance_page(service: PublicService) -> None:
     assert Client().get(reverse("insights:service", args=["no-such"])).status_code == 404
+
+
+def test_the_government_page_costs_the_same_queries_however_many_services(
+    service: PublicService, django_assert_max_num_queries: Any
+) -> None:
+    _facts(service, web=12, counter=4)
+    Client().get(reverse("insights:performance"))  # definitions read once per process
+    # Six sums (per month and per service), the services, their definitions, the currency.
+    with django_assert_max_num_queries(9) as one:
+        Client().get(reverse("insights:performance"))
+    _facts(PublicService.objects.get(slug="birth-certificate"), web=11, counter=2)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = Client().get(reverse("insights:performance"))
+
+    assert "29 transactions from" in response.content.decode()

@@ -25,11 +25,8 @@ from ventanilla.insights.charts import bar_chart
 from ventanilla.insights.forms import SatisfactionForm
 from ventanilla.insights.kpis import KPI_LABELS, KpiReport
 from ventanilla.insights.selectors import (
-    impact_for,
-    kpi_report_for,
     kpi_reports_by_month,
-    kpi_reports_by_service,
-    maturity_counts,
+    performance_for,
     performance_period,
     satisfaction_for_application,
 )
@@ -87,34 +84,39 @@ def _published(report: KpiReport, key: str) -> Decimal | None:
     return report.kpis[key].value if report.publishable else None
 
 
-def _context(service: PublicService | None) -> dict[str, Any]:
+def _context(service: PublicService | None, *, government: bool = False) -> dict[str, Any]:
     """What both performance pages show: only what has enough transactions to publish."""
     since, until = performance_period()
-    report = kpi_report_for(since=since, until=until, service=service)
-    months = kpi_reports_by_month(since=since, until=until, service=service)
+    found = performance_for(
+        since=since, until=until, service=service, by_service=government, maturity=government
+    )
     target = Decimal(str(settings.VENTANILLA_INSIGHTS_TARGETS["digital_take_up"]))
-    labels = [_month_label(month) for month, _report in months]
+    labels = [_month_label(month) for month, _report in found.months]
     return {
         "since": since,
         "until": until,
-        "report": report,
+        "report": found.report,
         "minimum": settings.VENTANILLA_INSIGHTS_MIN_PUBLISHED,
-        "kpis": [(label, report.kpis[key]) for key, label in KPI_LABELS.items()],
-        "channels": [(Channel(share.channel).label, share) for share in report.channels],
-        "impact": impact_for(since=since, until=until, service=service),
-        "months": [(label, month) for label, (_month, month) in zip(labels, months, strict=True)],
+        "kpis": [(label, found.report.kpis[key]) for key, label in KPI_LABELS.items()],
+        "channels": [(Channel(share.channel).label, share) for share in found.report.channels],
+        "impact": found.impact,
+        "months": [
+            (label, month) for label, (_month, month) in zip(labels, found.months, strict=True)
+        ],
+        "services": found.services,
+        "maturity": found.maturity,
         "transactions_chart": bar_chart(
             title=_("Transactions per month"),
             points=[
                 (label, Decimal(month.transactions) if month.publishable else None)
-                for label, (_month, month) in zip(labels, months, strict=True)
+                for label, (_month, month) in zip(labels, found.months, strict=True)
             ],
         ),
         "take_up_chart": bar_chart(
             title=_("Digital take-up per month (%)"),
             points=[
                 (label, _published(month, "digital_take_up"))
-                for label, (_month, month) in zip(labels, months, strict=True)
+                for label, (_month, month) in zip(labels, found.months, strict=True)
             ],
             maximum=Decimal(100),
             target=target,
@@ -126,9 +128,7 @@ def _context(service: PublicService | None) -> dict[str, Any]:
 @require_GET
 def performance(request: HttpRequest) -> HttpResponse:
     """Every service's performance, government-wide."""
-    context = _context(None)
-    context["services"] = kpi_reports_by_service(since=context["since"], until=context["until"])
-    context["maturity"] = maturity_counts(since=context["since"], until=context["until"])
+    context = _context(None, government=True)
     context["currency"] = (
         PublicService.objects.values_list("cost_currency", flat=True).order_by("slug").first() or ""
     )
