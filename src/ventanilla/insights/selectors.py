@@ -12,9 +12,11 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ventanilla.applications.models import Application
 from ventanilla.catalogue.models import PublicService, ServiceDefinition
+from ventanilla.core.errors import NotFoundError
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import Agency
 from ventanilla.insights.enums import MaturityStage
@@ -33,6 +35,7 @@ from ventanilla.insights.models import (
     Fact,
     MonthDecisionTime,
     MonthFact,
+    OfflineCount,
     SatisfactionResponse,
 )
 from ventanilla.insights.performance import PerformanceSpec, performance_spec
@@ -244,7 +247,8 @@ def _report(
     )
 
 
-def _months(since: dt.date, until: dt.date) -> list[dt.date]:
+def months_between(*, since: dt.date, until: dt.date) -> list[dt.date]:
+    """The first day of each month from ``since`` to ``until``."""
     months = []
     month = since.replace(day=1)
     while month <= until:
@@ -284,7 +288,7 @@ def kpi_reports_by_month(
     names, specs = _names(service_ids), performance_specs(service_ids=service_ids)
     return [
         (month, _report(by_month.get(month, FactTotals(counters={})), names, specs))
-        for month in _months(since, until)
+        for month in months_between(since=since, until=until)
     ]
 
 
@@ -418,7 +422,7 @@ def performance_for(
         impact=impact(total, specs=specs, names=names),
         months=[
             (month, _report(by_month.get(month, FactTotals(counters={})), names, specs))
-            for month in _months(since, until)
+            for month in months_between(since=since, until=until)
         ],
         services=sorted(
             ((found[pk], _report(totals, names, specs)) for pk, totals in grouped.items()),
@@ -435,4 +439,27 @@ def performance_for(
         )
         if maturity
         else [],
+    )
+
+
+def performance_service_get(*, agency: Agency, slug: str) -> PublicService:
+    """One of ``agency``'s services (retired ones too: their history stays), for its
+    officials' performance pages; another agency's is ``NotFoundError``, as if it did not
+    exist."""
+    try:
+        return PublicService.objects.select_related("competent_agency").get(
+            slug=slug, competent_agency=agency
+        )
+    except PublicService.DoesNotExist:
+        raise NotFoundError(
+            _("%(agency)s has no service '%(slug)s'.") % {"agency": agency.local_name, "slug": slug}
+        ) from None
+
+
+def offline_counts_recent(*, agency: Agency, limit: int = 20) -> list[OfflineCount]:
+    """The counts last recorded for ``agency``'s services, latest day first."""
+    return list(
+        OfflineCount.objects.filter(service__competent_agency=agency)
+        .select_related("service", "recorded_by")
+        .order_by("-day", "service__slug", "channel")[:limit]
     )
