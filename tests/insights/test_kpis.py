@@ -25,7 +25,7 @@ from ventanilla.insights.kpis import (
     time_to_decision,
     totals_sum,
 )
-from ventanilla.insights.models import MonthDecisionTime, MonthFact
+from ventanilla.insights.models import GovernmentMonthDecisionTime, MonthDecisionTime, MonthFact
 from ventanilla.insights.performance import Burden, Handling, PerformanceSpec
 from ventanilla.insights.selectors import (
     impact_for,
@@ -349,6 +349,12 @@ def test_whole_months_are_read_from_the_month_rows_and_agree_with_the_days(
         (4, 1),
     ]
     assert april == kpi_report_for(since=DAY, until=DAY, service=service)
+    # Government-wide, time to decision comes from the month's histogram over everything.
+    assert sorted(GovernmentMonthDecisionTime.objects.values_list("working_days", "decisions")) == [
+        (1, 1),
+        (4, 1),
+    ]
+    assert kpi_report_for(since=DAY.replace(day=1), until=DAY.replace(day=30)) == april
 
 
 def test_totals_of_several_periods_sum_to_the_totals_of_all_of_them() -> None:

@@ -33,6 +33,7 @@ from ventanilla.insights.models import (
     COUNTERS,
     DecisionTime,
     Fact,
+    GovernmentMonthDecisionTime,
     MonthDecisionTime,
     MonthFact,
     OfflineCount,
@@ -98,6 +99,8 @@ def _grouped_totals(
     scope: dict[str, Any] = {"service": service, "agency": agency, "channel": channel}
     facts, field = _rows(Fact, MonthFact, since=since, until=until, **scope)
     times, _field = _rows(DecisionTime, MonthDecisionTime, since=since, until=until, **scope)
+    if field == "month" and group != "service" and not any(scope.values()):
+        times = GovernmentMonthDecisionTime.objects.filter(month__gte=since, month__lte=until)
     if group == "month":
         month = F("month") if field == "month" else TruncMonth("day")
         facts, times = facts.annotate(g=month), times.annotate(g=month)

@@ -37,6 +37,7 @@ from ventanilla.insights.models import (
     DecisionTime,
     Fact,
     FoldRun,
+    GovernmentMonthDecisionTime,
     MonthDecisionTime,
     MonthFact,
     OfflineCount,
@@ -297,6 +298,16 @@ def facts_rollup_month(*, month: dt.date) -> int:
             decisions=row["n"],
         )
         for row in times
+    )
+    GovernmentMonthDecisionTime.objects.filter(month=month).delete()
+    GovernmentMonthDecisionTime.objects.bulk_create(
+        GovernmentMonthDecisionTime(
+            month=month, working_days=row["working_days"], decisions=row["n"]
+        )
+        for row in MonthDecisionTime.objects.filter(month=month)
+        .values("working_days")
+        .annotate(n=Sum("decisions"))
+        .order_by("working_days")
     )
     return len(made)
 
