@@ -41,4 +41,4 @@ def test_an_operator_folds_a_day_again_and_imports_offline_counts(tmp_path: Path
     counts.write_text("day,service,channel,count\n2026-04-06,passport,counter,7\n")
     imported = _run(tmp_path, "insights", "import-offline", str(counts))
     assert imported.returncode == 1
-    assert imported.stdout == f"{counts}: Line 2: there is no service “passport”.\n"
+    assert imported.stdout == f"{counts}: Line 2, column service: there is no service “passport”.\n"

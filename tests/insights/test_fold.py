@@ -187,15 +187,25 @@ def test_offline_counts_are_imported_from_csv_and_their_days_folded(
         ("day,service,count\n", "The file must have the columns day, service, channel, count."),
         (
             "day,service,channel,count\n2026-04-06,child-benefit,counter,7\n2026-04-06,x,post,2\n",
-            "Line 3: there is no service “x”.",
+            "Line 3, column service: there is no service “x”.",
         ),
         (
             "day,service,channel,count\n6/4/2026,child-benefit,counter,7\n",
-            "Line 2: the day must be YYYY-MM-DD and the count a whole number.",
+            "Line 2, column day: “6/4/2026” is not a day written YYYY-MM-DD.",
+        ),
+        (
+            "day,service,channel,count\n2026-04-06,child-benefit,counter,7\n"
+            "2026-04-06,child-benefit,post,two\n",
+            "Line 3, column count: “two” is not a whole number.",
+        ),
+        (
+            "day,service,channel,count\n2026-04-06,child-benefit,counter,-2\n",
+            "Line 2, column count: A count must be 0 or more.",
         ),
         (
             "day,service,channel,count\n2026-04-06,child-benefit,kiosk,7\n",
-            "Line 2: “kiosk” is not a channel counted by hand: use one of counter, phone, post.",
+            "Line 2, column channel: “kiosk” is not a channel counted by hand: use one of "
+            "counter, phone, post.",
         ),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,10 +23,18 @@ from ventanilla.insights.kpis import (
     cost_per_transaction,
     kpi_report,
     time_to_decision,
+    totals_sum,
 )
-from ventanilla.insights.models import MonthDecisionTime, MonthFact
+from ventanilla.insights.models import GovernmentMonthDecisionTime, MonthDecisionTime, MonthFact
 from ventanilla.insights.performance import Burden, Handling, PerformanceSpec
-from ventanilla.insights.selectors import impact_for, kpi_report_for
+from ventanilla.insights.selectors import (
+    impact_for,
+    kpi_report_for,
+    kpi_reports_by_month,
+    kpi_reports_by_service,
+    maturity_counts,
+    performance_for,
+)
 from ventanilla.insights.services import facts_fold_day
 
 SERVICE = 7
@@ -340,3 +349,65 @@ def test_whole_months_are_read_from_the_month_rows_and_agree_with_the_days(
         (4, 1),
     ]
     assert april == kpi_report_for(since=DAY, until=DAY, service=service)
+    # Government-wide, time to decision comes from the month's histogram over everything.
+    assert sorted(GovernmentMonthDecisionTime.objects.values_list("working_days", "decisions")) == [
+        (1, 1),
+        (4, 1),
+    ]
+    assert kpi_report_for(since=DAY.replace(day=1), until=DAY.replace(day=30)) == april
+
+
+def test_totals_of_several_periods_sum_to_the_totals_of_all_of_them() -> None:
+    march = FactTotals(
+        counters={"submitted": 3, "approved": 1},
+        payments_amount=Decimal("5.00"),
+        by_service_channel=(ServiceChannel(SERVICE, "web", 2, 1), ServiceChannel(8, "web", 1)),
+        decision_days={2: 1},
+    )
+    april = FactTotals(
+        counters={"submitted": 4, "abandoned": 2},
+        payments_amount=Decimal("2.50"),
+        by_service_channel=(
+            ServiceChannel(SERVICE, "counter", 1),
+            ServiceChannel(SERVICE, "web", 3),
+        ),
+        decision_days={2: 2, 5: 1},
+    )
+
+    assert totals_sum([march, april]) == FactTotals(
+        counters={"submitted": 7, "approved": 1, "abandoned": 2},
+        payments_amount=Decimal("7.50"),
+        by_service_channel=(
+            ServiceChannel(SERVICE, "counter", 1),
+            ServiceChannel(SERVICE, "web", 5, 1),
+            ServiceChannel(8, "web", 1),
+        ),
+        decision_days={2: 3, 5: 1},
+    )
+    assert totals_sum([]) == FactTotals(counters={})
+
+
+@pytest.mark.django_db
+def test_a_pages_performance_in_one_go_is_what_each_selector_gives(
+    history: dict[str, Application], service: PublicService
+) -> None:
+    facts_fold_day(day=DAY)
+    since, until = DAY.replace(day=1) - dt.timedelta(days=40), DAY.replace(day=30)
+
+    found = performance_for(since=since, until=until, by_service=True, maturity=True)
+
+    assert found.report == kpi_report_for(since=since, until=until)
+    assert found.impact == impact_for(since=since, until=until)
+    assert found.months == kpi_reports_by_month(since=since, until=until)
+    assert [month for month, _report in found.months] == [
+        dt.date(2026, 2, 1),
+        dt.date(2026, 3, 1),
+        dt.date(2026, 4, 1),
+    ]
+    assert found.services == kpi_reports_by_service(since=since, until=until)
+    assert found.maturity == maturity_counts(since=since, until=until)
+    # One channel: the counter's seven, and nothing the website or API did.
+    counter = performance_for(since=since, until=until, service=service, channel="counter")
+    assert counter.report.transactions == 7
+    assert counter.report.kpis["digital_take_up"].value == Decimal("0.0")
+    assert [m.transactions for _month, m in counter.months] == [0, 0, 7]

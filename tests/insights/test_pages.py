@@ -4,6 +4,7 @@ back."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -51,12 +52,36 @@ def test_the_service_page_shows_its_kpis_and_each_chart_beside_its_table(
         "“Claim child benefit” declares no unit cost for the channel “At a service counter”."
         in page
     )
-    assert page.count("<svg") == 2
-    assert page.count('<table class="table chart__table">') == 2
+    # Transactions, then each of the eight KPIs month by month, each beside its table.
+    assert page.count("<svg") == 9
+    assert page.count('<table class="table chart__table">') == 9
     month = formats.date_format(today.replace(day=1), "YEAR_MONTH_FORMAT")
-    assert f'<th scope="row">{month}</th><td class="numeric">16</td>' in page
-    assert f'<th scope="row">{month}</th><td class="numeric">75</td>' in page
-    assert page.count("<rect ") == 2  # this month's bar in each chart, nothing else
+    tables = {
+        chart: page.split(f'id="{chart}-title"', 1)[1].split("</table>", 1)[0]
+        for chart in (
+            "transactions",
+            "cost-per-transaction",
+            "satisfaction",
+            "completion-rate",
+            "digital-take-up",
+            "decision-days-median",
+            "within-deadline",
+        )
+    }
+
+    def cell(chart: str) -> str:
+        return tables[chart].split(f'<th scope="row">{month}</th><td class="numeric">', 1)[1]
+
+    assert cell("transactions").startswith("16</td>")
+    assert cell("digital-take-up").startswith("75</td>")  # 12 of 16
+    assert cell("satisfaction").startswith("75</td>")  # two "satisfied", 75 each
+    assert cell("completion-rate").startswith("100</td>")  # 12 sent online, none abandoned
+    assert cell("cost-per-transaction").startswith("Not available</td>")  # no unit costs
+    assert cell("decision-days-median").startswith("Not available</td>")  # no decisions
+    assert cell("within-deadline").startswith("Not available</td>")
+    assert "Cost per transaction (DMD)" in tables["cost-per-transaction"]
+    # This month's bar in the four charts that have a number, nothing else.
+    assert page.count("<rect ") == 4
     assert reverse("insights:service-csv", args=[service.slug]) in page
 
 
@@ -72,7 +97,7 @@ def test_a_period_with_fewer_than_ten_transactions_is_not_published(
     assert "66.7" not in page  # 6 of 9
     assert ">9<" not in page
     assert "<rect " not in page
-    assert page.count("Too few to publish") == 24  # every month of both charts' tables
+    assert page.count("Too few to publish") == 9 * 12  # every month of the nine charts' tables
 
 
 def test_the_csv_gives_each_month_and_keeps_small_months_back(service: PublicService) -> None:
@@ -116,3 +141,19 @@ def test_the_government_page_lists_services_and_keeps_small_ones_back(
 
 def test_an_unknown_service_has_no_performance_page(service: PublicService) -> None:
     assert Client().get(reverse("insights:service", args=["no-such"])).status_code == 404
+
+
+def test_the_government_page_costs_the_same_queries_however_many_services(
+    service: PublicService, django_assert_max_num_queries: Any
+) -> None:
+    _facts(service, web=12, counter=4)
+    Client().get(reverse("insights:performance"))  # definitions read once per process
+    # Six sums (per month and per service), the services, their definitions, the currency.
+    with django_assert_max_num_queries(9) as one:
+        Client().get(reverse("insights:performance"))
+    _facts(PublicService.objects.get(slug="birth-certificate"), web=11, counter=2)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = Client().get(reverse("insights:performance"))
+
+    assert "29 transactions from" in response.content.decode()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from ventanilla.backoffice import exchange_views, views
+from ventanilla.insights import backoffice_views as performance_views
 from ventanilla.opendata import backoffice_views as data_views
 
 app_name = "backoffice"
@@ -27,6 +28,18 @@ urlpatterns = [
         "<slug:slug>/data/<slug:name>/resources/<str:resource_id>/version/",
         data_views.resource_version,
         name="data-version",
+    ),
+    path("<slug:slug>/performance/", performance_views.performance, name="performance"),
+    path(
+        "<slug:slug>/performance/<slug:service>/",
+        performance_views.service_performance,
+        name="performance-service",
+    ),
+    path("<slug:slug>/offline-counts/", performance_views.offline_counts, name="offline-counts"),
+    path(
+        "<slug:slug>/offline-counts/import/",
+        performance_views.offline_counts_upload,
+        name="offline-counts-import",
     ),
     path("<slug:slug>/cases/<str:reference>/", views.case_detail, name="case"),
     path(

@@ -15,12 +15,7 @@ from ninja import P, PathEx, Router, Schema
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import service_get_brief
 from ventanilla.insights.kpis import KPI_LABELS, KpiReport
-from ventanilla.insights.selectors import (
-    impact_for,
-    kpi_report_for,
-    kpi_reports_by_month,
-    performance_period,
-)
+from ventanilla.insights.selectors import performance_for, performance_period
 
 router = Router(tags=["performance"])
 
@@ -93,8 +88,8 @@ def _kpis(report: KpiReport) -> list[KpiOut]:
 
 def _performance(service: PublicService | None) -> PerformanceOut:
     since, until = performance_period()
-    report = kpi_report_for(since=since, until=until, service=service)
-    impact = impact_for(since=since, until=until, service=service)
+    found = performance_for(since=since, until=until, service=service)
+    report, impact = found.report, found.impact
     published = report.publishable
     return PerformanceOut(
         service=service.slug if service else None,
@@ -128,7 +123,7 @@ def _performance(service: PublicService | None) -> PerformanceOut:
                 transactions=monthly.transactions if monthly.publishable else None,
                 kpis=_kpis(monthly),
             )
-            for month, monthly in kpi_reports_by_month(since=since, until=until, service=service)
+            for month, monthly in found.months
         ],
     )
 

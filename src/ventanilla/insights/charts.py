@@ -27,6 +27,7 @@ class Bar:
     width: float
     height: float
     label_x: float
+    note: str = ""  # beside the value in the table, or instead of it when there is none
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,11 @@ def bar_chart(
     points: Sequence[tuple[str, Decimal | None]],
     maximum: Decimal | None = None,
     target: Decimal | None = None,
+    notes: Sequence[str] = (),
 ) -> BarChart:
     """Bars for ``points`` (label, value), scaled to ``maximum`` (the largest value if
-    not given); ``target`` draws a line across at that value."""
+    not given); ``target`` draws a line across at that value. ``notes``, one per point if
+    given, are shown in the table beside (or instead of) each value."""
     values = [v for _label, v in points if v is not None]
     top = maximum if maximum is not None else max([*values, Decimal(0)])
     top = top or Decimal(1)
@@ -68,6 +71,7 @@ def bar_chart(
                 width=round(slot * (1 - GAP), 1),
                 height=round(height, 1),
                 label_x=round(LEFT + index * slot + slot / 2, 1),
+                note=notes[index] if index < len(notes) else "",
             )
         )
     target_y = (

@@ -30,7 +30,7 @@ the rounded value is above it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -310,3 +310,31 @@ KPI_LABELS = {
     "within_deadline": gettext_lazy("Decisions within the deadline"),
     "once_only_rate": gettext_lazy("Evidence fetched once-only"),
 }
+
+
+def totals_sum(parts: Iterable[FactTotals]) -> FactTotals:
+    """The sums of several periods' (or scopes') facts as one: what summing their fact
+    rows together would give."""
+    counters: dict[str, int] = {}
+    amount = Decimal(0)
+    channels: dict[tuple[int, str], tuple[int, int]] = {}
+    days: dict[int, int] = {}
+    for part in parts:
+        for name, n in part.counters.items():
+            counters[name] = counters.get(name, 0) + int(n or 0)
+        amount += part.payments_amount
+        for row in part.by_service_channel:
+            key = (row.service_id, row.channel)
+            n, fetched = channels.get(key, (0, 0))
+            channels[key] = (n + row.transactions, fetched + row.evidence_fetched)
+        for day, n in part.decision_days.items():
+            days[day] = days.get(day, 0) + n
+    return FactTotals(
+        counters=counters,
+        payments_amount=amount,
+        by_service_channel=tuple(
+            ServiceChannel(service_id, channel, n, fetched)
+            for (service_id, channel), (n, fetched) in sorted(channels.items())
+        ),
+        decision_days=dict(sorted(days.items())),
+    )

@@ -242,3 +242,25 @@ class MonthDecisionTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.service_id} {self.working_days} days: {self.decisions}"
+
+
+class GovernmentMonthDecisionTime(models.Model):
+    """``MonthDecisionTime`` summed over every service, agency and channel: what the
+    government-wide figures read for time to decision. The month's histogram in a few
+    dozen rows (one per number of working days) rather than one per service, agency and
+    channel too, which grows with use towards tens of thousands a year."""
+
+    month = models.DateField()
+    working_days = models.PositiveIntegerField()
+    decisions = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "working_days"],
+                name="insights_one_government_month_decision_time_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.working_days} days: {self.decisions}"

@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ventanilla.applications.models import Application
 from ventanilla.catalogue.models import PublicService, ServiceDefinition
+from ventanilla.core.errors import NotFoundError
 from ventanilla.core.i18n import localized
 from ventanilla.identity.models import Agency
 from ventanilla.insights.enums import MaturityStage
 from ventanilla.insights.impact import Impact, impact
-from ventanilla.insights.kpis import FactTotals, KpiReport, ServiceChannel, kpi_report
+from ventanilla.insights.kpis import (
+    FactTotals,
+    KpiReport,
+    ServiceChannel,
+    kpi_report,
+    totals_sum,
+)
 from ventanilla.insights.maturity import maturity_stage
 from ventanilla.insights.models import (
     COUNTERS,
     DecisionTime,
     Fact,
+    GovernmentMonthDecisionTime,
     MonthDecisionTime,
     MonthFact,
+    OfflineCount,
     SatisfactionResponse,
 )
 from ventanilla.insights.performance import PerformanceSpec, performance_spec
@@ -53,6 +64,7 @@ def _rows(
     until: dt.date,
     service: PublicService | None,
     agency: Agency | None,
+    channel: str | None = None,
 ) -> tuple[QuerySet[Any], str]:
     """The fact rows of the period and the name of their date field: the month rows when
     the period is whole months (far fewer), else the daily ones."""
@@ -67,6 +79,8 @@ def _rows(
         rows = rows.filter(service=service)
     if agency is not None:
         rows = rows.filter(agency=agency)
+    if channel is not None:
+        rows = rows.filter(channel=channel)
     return rows, field
 
 
@@ -77,14 +91,16 @@ def _grouped_totals(
     until: dt.date,
     service: PublicService | None,
     agency: Agency | None,
+    channel: str | None = None,
 ) -> dict[Any, FactTotals]:
     """Summed facts per ``group`` ("month": the first day of each month, "service": the
     service id, or "all": one group, key None): three aggregate queries over the facts,
     however many transactions they stand for."""
-    facts, field = _rows(Fact, MonthFact, since=since, until=until, service=service, agency=agency)
-    times, _field = _rows(
-        DecisionTime, MonthDecisionTime, since=since, until=until, service=service, agency=agency
-    )
+    scope: dict[str, Any] = {"service": service, "agency": agency, "channel": channel}
+    facts, field = _rows(Fact, MonthFact, since=since, until=until, **scope)
+    times, _field = _rows(DecisionTime, MonthDecisionTime, since=since, until=until, **scope)
+    if field == "month" and group != "service" and not any(scope.values()):
+        times = GovernmentMonthDecisionTime.objects.filter(month__gte=since, month__lte=until)
     if group == "month":
         month = F("month") if field == "month" else TruncMonth("day")
         facts, times = facts.annotate(g=month), times.annotate(g=month)
@@ -147,12 +163,39 @@ def fact_totals(
     ]
 
 
+# Loaded definitions by their file's SHA-256: a version's definition never changes once
+# loaded, so each process parses it once, not on every performance page.
+_DEFINITIONS: dict[str, tuple[dict[str, Any], PerformanceSpec]] = {}
+_DEFINITIONS_KEPT = 1024
+
+
+def _current_definitions(
+    *conditions: Q, **filters: Any
+) -> dict[int, tuple[dict[str, Any], PerformanceSpec]]:
+    """The current definition of each service matching ``filters``, with its performance
+    figures: one small query, and a second for definitions this process has not read."""
+    current = list(
+        ServiceDefinition.objects.filter(
+            *conditions, version=F("service__version"), **filters
+        ).values_list("service_id", "sha256")
+    )
+    missing = {sha256 for _service_id, sha256 in current if sha256 not in _DEFINITIONS}
+    if missing:
+        if len(_DEFINITIONS) + len(missing) > _DEFINITIONS_KEPT:
+            _DEFINITIONS.clear()
+        for sha256, data in ServiceDefinition.objects.filter(sha256__in=missing).values_list(
+            "sha256", "definition"
+        ):
+            _DEFINITIONS[sha256] = (data, performance_spec(data))
+    return {
+        service_id: _DEFINITIONS[sha256] for service_id, sha256 in current if sha256 in _DEFINITIONS
+    }
+
+
 def performance_specs(*, service_ids: Iterable[int]) -> dict[int, PerformanceSpec]:
-    """Each service's performance figures, from its current definition (one query)."""
-    definitions = ServiceDefinition.objects.filter(
-        service_id__in=list(service_ids), version=F("service__version")
-    ).values_list("service_id", "definition")
-    return {service_id: performance_spec(data) for service_id, data in definitions}
+    """Each service's performance figures, from its current definition."""
+    definitions = _current_definitions(service_id__in=list(service_ids))
+    return {service_id: spec for service_id, (_data, spec) in definitions.items()}
 
 
 def _names(service_ids: Iterable[int]) -> dict[int, str]:
@@ -207,6 +250,33 @@ def _report(
     )
 
 
+def months_between(*, since: dt.date, until: dt.date) -> list[dt.date]:
+    """The first day of each month from ``since`` to ``until``."""
+    months = []
+    month = since.replace(day=1)
+    while month <= until:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _totals_by_month(
+    *,
+    since: dt.date,
+    until: dt.date,
+    service: PublicService | None,
+    agency: Agency | None,
+    channel: str | None = None,
+) -> dict[dt.date, FactTotals]:
+    grouped = _grouped_totals(
+        group="month", since=since, until=until, service=service, agency=agency, channel=channel
+    )
+    return {
+        (key if isinstance(key, dt.date) else dt.date.fromisoformat(str(key)[:10])): totals
+        for key, totals in grouped.items()
+    }
+
+
 def kpi_reports_by_month(
     *,
     since: dt.date,
@@ -216,22 +286,13 @@ def kpi_reports_by_month(
 ) -> list[tuple[dt.date, KpiReport]]:
     """The KPIs of each month from ``since`` to ``until``, months without facts included
     (with nothing in them), oldest first. Each month is judged publishable on its own."""
-    grouped = _grouped_totals(
-        group="month", since=since, until=until, service=service, agency=agency
-    )
-    by_month = {
-        (key if isinstance(key, dt.date) else dt.date.fromisoformat(str(key)[:10])): totals
-        for key, totals in grouped.items()
-    }
+    by_month = _totals_by_month(since=since, until=until, service=service, agency=agency)
     service_ids = {row.service_id for t in by_month.values() for row in t.by_service_channel}
     names, specs = _names(service_ids), performance_specs(service_ids=service_ids)
-    months = []
-    month = since.replace(day=1)
-    while month <= until:
-        totals = by_month.get(month, FactTotals(counters={}))
-        months.append((month, _report(totals, names, specs)))
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return months
+    return [
+        (month, _report(by_month.get(month, FactTotals(counters={})), names, specs))
+        for month in months_between(since=since, until=until)
+    ]
 
 
 def kpi_reports_by_service(
@@ -263,25 +324,145 @@ def performance_period(*, today: dt.date | None = None) -> tuple[dt.date, dt.dat
     return month, today
 
 
-def maturity_by_service(
-    *, since: dt.date, until: dt.date
+def _maturity(
+    services: Iterable[PublicService],
+    definitions: dict[int, tuple[dict[str, Any], PerformanceSpec]],
+    by_service: dict[Any, FactTotals],
 ) -> list[tuple[PublicService, MaturityStage]]:
-    """Every active service's maturity stage over the period, by name (three queries)."""
-    grouped = _grouped_totals(group="service", since=since, until=until, service=None, agency=None)
-    services = list(PublicService.objects.filter(is_active=True))
-    definitions = dict(
-        ServiceDefinition.objects.filter(
-            service__is_active=True, version=F("service__version")
-        ).values_list("service_id", "definition")
-    )
     stages = [
-        (s, maturity_stage(definition=definitions.get(s.pk, {}), totals=grouped.get(s.pk)))
+        (
+            s,
+            maturity_stage(
+                definition=definitions[s.pk][0] if s.pk in definitions else {},
+                totals=by_service.get(s.pk),
+            ),
+        )
         for s in services
     ]
     return sorted(stages, key=lambda item: item[0].local_name)
 
 
+def _maturity_counts(
+    stages: list[tuple[PublicService, MaturityStage]],
+) -> list[tuple[MaturityStage, int]]:
+    found = [stage for _service, stage in stages]
+    return [(stage, found.count(stage)) for stage in MaturityStage]
+
+
+def maturity_by_service(
+    *, since: dt.date, until: dt.date
+) -> list[tuple[PublicService, MaturityStage]]:
+    """Every active service's maturity stage over the period, by name."""
+    grouped = _grouped_totals(group="service", since=since, until=until, service=None, agency=None)
+    return _maturity(
+        PublicService.objects.filter(is_active=True),
+        _current_definitions(service__is_active=True),
+        grouped,
+    )
+
+
 def maturity_counts(*, since: dt.date, until: dt.date) -> list[tuple[MaturityStage, int]]:
     """How many services are at each stage, every stage listed."""
-    stages = [stage for _service, stage in maturity_by_service(since=since, until=until)]
-    return [(stage, stages.count(stage)) for stage in MaturityStage]
+    return _maturity_counts(maturity_by_service(since=since, until=until))
+
+
+@dataclass(frozen=True)
+class Performance:
+    """What a performance page shows of one scope (a service, an agency or the whole
+    government, through one channel or all) over a period."""
+
+    since: dt.date
+    until: dt.date
+    report: KpiReport
+    impact: Impact
+    months: list[tuple[dt.date, KpiReport]]
+    services: list[tuple[PublicService, KpiReport]]  # with ``by_service`` only
+    maturity: list[tuple[MaturityStage, int]]  # with ``maturity`` only
+
+
+def performance_for(
+    *,
+    since: dt.date,
+    until: dt.date,
+    service: PublicService | None = None,
+    agency: Agency | None = None,
+    channel: str | None = None,
+    by_service: bool = False,
+    maturity: bool = False,
+) -> Performance:
+    """The KPIs of the whole period and of each of its months, its impact and, if asked,
+    each service's KPIs and how many services are at each maturity stage.
+
+    The period's sums are those of its months added up, and each service's are summed
+    once for both its KPIs and its stage, so a page costs two groupings of the facts (six
+    aggregate queries) and the services' names and figures once, whatever it shows.
+    """
+    scope: dict[str, Any] = {"service": service, "agency": agency, "channel": channel}
+    by_month = _totals_by_month(since=since, until=until, **scope)
+    total = totals_sum(by_month.values())
+    grouped = (
+        _grouped_totals(group="service", since=since, until=until, **scope)
+        if by_service or maturity
+        else {}
+    )
+    service_ids = {row.service_id for row in total.by_service_channel} | set(grouped)
+    services = PublicService.objects.select_related("competent_agency")
+    if maturity:
+        services = services.filter(Q(pk__in=service_ids) | Q(is_active=True))
+        definitions = _current_definitions(
+            Q(service_id__in=service_ids) | Q(service__is_active=True)
+        )
+    else:
+        services = services.filter(pk__in=service_ids)
+        definitions = _current_definitions(service_id__in=service_ids)
+    found = {s.pk: s for s in services}
+    names = {pk: s.local_name for pk, s in found.items()}
+    specs = {pk: spec for pk, (_data, spec) in definitions.items()}
+    return Performance(
+        since=since,
+        until=until,
+        report=_report(total, names, specs),
+        impact=impact(total, specs=specs, names=names),
+        months=[
+            (month, _report(by_month.get(month, FactTotals(counters={})), names, specs))
+            for month in months_between(since=since, until=until)
+        ],
+        services=sorted(
+            ((found[pk], _report(totals, names, specs)) for pk, totals in grouped.items()),
+            key=lambda item: item[0].local_name,
+        )
+        if by_service
+        else [],
+        maturity=_maturity_counts(
+            _maturity(
+                [s for s in found.values() if s.is_active],
+                definitions,
+                grouped,
+            )
+        )
+        if maturity
+        else [],
+    )
+
+
+def performance_service_get(*, agency: Agency, slug: str) -> PublicService:
+    """One of ``agency``'s services (retired ones too: their history stays), for its
+    officials' performance pages; another agency's is ``NotFoundError``, as if it did not
+    exist."""
+    try:
+        return PublicService.objects.select_related("competent_agency").get(
+            slug=slug, competent_agency=agency
+        )
+    except PublicService.DoesNotExist:
+        raise NotFoundError(
+            _("%(agency)s has no service '%(slug)s'.") % {"agency": agency.local_name, "slug": slug}
+        ) from None
+
+
+def offline_counts_recent(*, agency: Agency, limit: int = 20) -> list[OfflineCount]:
+    """The counts last recorded for ``agency``'s services, latest day first."""
+    return list(
+        OfflineCount.objects.filter(service__competent_agency=agency)
+        .select_related("service", "recorded_by")
+        .order_by("-day", "service__slug", "channel")[:limit]
+    )

@@ -29,7 +29,7 @@ from ventanilla.catalogue.selectors import working_calendar
 from ventanilla.core.errors import SatisfactionRefusedError, ValidationError
 from ventanilla.exchange.enums import CallOutcome
 from ventanilla.exchange.models import Call
-from ventanilla.identity.models import User
+from ventanilla.identity.models import Agency, User
 from ventanilla.insights.enums import OfflineChannel, SatisfactionAnswer
 from ventanilla.insights.models import (
     COMMENT_MAX_LENGTH,
@@ -37,6 +37,7 @@ from ventanilla.insights.models import (
     DecisionTime,
     Fact,
     FoldRun,
+    GovernmentMonthDecisionTime,
     MonthDecisionTime,
     MonthFact,
     OfflineCount,
@@ -298,6 +299,16 @@ def facts_rollup_month(*, month: dt.date) -> int:
         )
         for row in times
     )
+    GovernmentMonthDecisionTime.objects.filter(month=month).delete()
+    GovernmentMonthDecisionTime.objects.bulk_create(
+        GovernmentMonthDecisionTime(
+            month=month, working_days=row["working_days"], decisions=row["n"]
+        )
+        for row in MonthDecisionTime.objects.filter(month=month)
+        .values("working_days")
+        .annotate(n=Sum("decisions"))
+        .order_by("working_days")
+    )
     return len(made)
 
 
@@ -373,47 +384,65 @@ def offline_count_record(
 OFFLINE_CSV_COLUMNS = ("day", "service", "channel", "count")
 
 
+def _line_error(line: int, column: str, problem: str) -> ValidationError:
+    return ValidationError(
+        _("Line %(line)s, column %(column)s: %(problem)s")
+        % {"line": line, "column": column, "problem": problem},
+        field=column,
+    )
+
+
 @transaction.atomic
-def offline_counts_import(*, file: IO[str], actor: User | None = None) -> int:
+def offline_counts_import(
+    *, file: IO[str], actor: User | None = None, agency: Agency | None = None
+) -> int:
     """Record the counts in a CSV file with the columns day (YYYY-MM-DD), service (slug),
     channel (counter, phone or post) and count, and fold their days again. All or nothing:
-    a wrong row names its line and nothing is recorded. Returns how many rows there were."""
+    a wrong row names its line and column, and nothing is recorded. With ``agency``, only
+    that agency's services may be counted (an official's import). Returns how many rows
+    there were."""
     reader = csv.DictReader(file)
     if reader.fieldnames is None or set(OFFLINE_CSV_COLUMNS) - set(reader.fieldnames):
         raise ValidationError(
             _("The file must have the columns %(columns)s.")
             % {"columns": ", ".join(OFFLINE_CSV_COLUMNS)}
         )
-    services = {s.slug: s for s in PublicService.objects.all()}
+    services = PublicService.objects.all()
+    if agency is not None:
+        services = services.filter(competent_agency=agency)
+    by_slug = {s.slug: s for s in services}
     days: set[dt.date] = set()
     recorded = 0
     for line, row in enumerate(reader, start=2):
+        value = {column: (row[column] or "").strip() for column in OFFLINE_CSV_COLUMNS}
         try:
-            day = dt.date.fromisoformat((row["day"] or "").strip())
-            count = int((row["count"] or "").strip())
+            day = dt.date.fromisoformat(value["day"])
         except ValueError:
-            raise ValidationError(
-                _("Line %(line)s: the day must be YYYY-MM-DD and the count a whole number.")
-                % {"line": line}
+            raise _line_error(
+                line,
+                "day",
+                _("“%(value)s” is not a day written YYYY-MM-DD.") % {"value": value["day"]},
             ) from None
-        service = services.get((row["service"] or "").strip())
+        try:
+            count = int(value["count"])
+        except ValueError:
+            raise _line_error(
+                line, "count", _("“%(value)s” is not a whole number.") % {"value": value["count"]}
+            ) from None
+        service = by_slug.get(value["service"])
         if service is None:
-            raise ValidationError(
-                _("Line %(line)s: there is no service “%(service)s”.")
-                % {"line": line, "service": row["service"]}
-            )
+            problem = (
+                _("there is no service “%(service)s”.")
+                if agency is None
+                else _("%(agency)s has no service “%(service)s”.")
+            ) % {"service": value["service"], "agency": agency.local_name if agency else ""}
+            raise _line_error(line, "service", problem)
         try:
             _offline_count_save(
-                day=day,
-                service=service,
-                channel=(row["channel"] or "").strip(),
-                count=count,
-                actor=actor,
+                day=day, service=service, channel=value["channel"], count=count, actor=actor
             )
         except ValidationError as error:
-            raise ValidationError(
-                _("Line %(line)s: %(problem)s") % {"line": line, "problem": error.message}
-            ) from None
+            raise _line_error(line, error.field or "count", error.message) from None
         days.add(day)
         recorded += 1
     for day in sorted(days):

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,15 +18,12 @@ from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import service_get_brief
 from ventanilla.core.errors import NotFoundError, SatisfactionRefusedError, ValidationError
 from ventanilla.identity.models import User
-from ventanilla.insights.charts import bar_chart
 from ventanilla.insights.forms import SatisfactionForm
-from ventanilla.insights.kpis import KPI_LABELS, KpiReport
+from ventanilla.insights.kpis import KPI_LABELS
+from ventanilla.insights.pages import CHART_TITLES, month_charts
 from ventanilla.insights.selectors import (
-    impact_for,
-    kpi_report_for,
     kpi_reports_by_month,
-    kpi_reports_by_service,
-    maturity_counts,
+    performance_for,
     performance_period,
     satisfaction_for_application,
 )
@@ -79,59 +73,40 @@ def satisfaction(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _month_label(month: dt.date) -> str:
-    return formats.date_format(month, "YEAR_MONTH_FORMAT")
-
-
-def _published(report: KpiReport, key: str) -> Decimal | None:
-    return report.kpis[key].value if report.publishable else None
-
-
-def _context(service: PublicService | None) -> dict[str, Any]:
+def _context(
+    service: PublicService | None, *, currency: str, government: bool = False
+) -> dict[str, Any]:
     """What both performance pages show: only what has enough transactions to publish."""
     since, until = performance_period()
-    report = kpi_report_for(since=since, until=until, service=service)
-    months = kpi_reports_by_month(since=since, until=until, service=service)
-    target = Decimal(str(settings.VENTANILLA_INSIGHTS_TARGETS["digital_take_up"]))
-    labels = [_month_label(month) for month, _report in months]
+    found = performance_for(
+        since=since, until=until, service=service, by_service=government, maturity=government
+    )
     return {
         "since": since,
         "until": until,
-        "report": report,
+        "report": found.report,
         "minimum": settings.VENTANILLA_INSIGHTS_MIN_PUBLISHED,
-        "kpis": [(label, report.kpis[key]) for key, label in KPI_LABELS.items()],
-        "channels": [(Channel(share.channel).label, share) for share in report.channels],
-        "impact": impact_for(since=since, until=until, service=service),
-        "months": [(label, month) for label, (_month, month) in zip(labels, months, strict=True)],
-        "transactions_chart": bar_chart(
-            title=_("Transactions per month"),
-            points=[
-                (label, Decimal(month.transactions) if month.publishable else None)
-                for label, (_month, month) in zip(labels, months, strict=True)
-            ],
+        "kpis": [(label, found.report.kpis[key]) for key, label in KPI_LABELS.items()],
+        "channels": [(Channel(share.channel).label, share) for share in found.report.channels],
+        "impact": found.impact,
+        "services": found.services,
+        "maturity": found.maturity,
+        "charts": month_charts(
+            found.months,
+            keys=("digital_take_up",) if government else tuple(CHART_TITLES),
+            currency=currency,
         ),
-        "take_up_chart": bar_chart(
-            title=_("Digital take-up per month (%)"),
-            points=[
-                (label, _published(month, "digital_take_up"))
-                for label, (_month, month) in zip(labels, months, strict=True)
-            ],
-            maximum=Decimal(100),
-            target=target,
-        ),
-        "take_up_target": target,
     }
 
 
 @require_GET
 def performance(request: HttpRequest) -> HttpResponse:
     """Every service's performance, government-wide."""
-    context = _context(None)
-    context["services"] = kpi_reports_by_service(since=context["since"], until=context["until"])
-    context["maturity"] = maturity_counts(since=context["since"], until=context["until"])
-    context["currency"] = (
+    currency = (
         PublicService.objects.values_list("cost_currency", flat=True).order_by("slug").first() or ""
     )
+    context = _context(None, currency=currency, government=True)
+    context["currency"] = currency
     return render(request, "insights/performance.html", context)
 
 
@@ -145,7 +120,7 @@ def _service(slug: str) -> PublicService:
 @require_GET
 def service_performance(request: HttpRequest, slug: str) -> HttpResponse:
     service = _service(slug)
-    context = _context(service)
+    context = _context(service, currency=service.cost_currency)
     context["service"] = service
     context["currency"] = service.cost_currency
     return render(request, "insights/service_performance.html", context)
