@@ -13,6 +13,7 @@ from django.db import connection
 from tests.opendata.conftest import call
 from tests.opendata.test_ckan_api import error, ok
 from ventanilla.identity.models import Agency
+from ventanilla.opendata import search as search_index
 from ventanilla.opendata.models import Dataset, Tag
 from ventanilla.opendata.search import catalogue_generation
 from ventanilla.opendata.services import (
@@ -157,7 +158,13 @@ def facet_catalogue(agencies: dict[str, Agency]) -> None:
             )
 
 
-def test_facet_counts_match_the_hand_worked_answer(client: Any, agencies: Any) -> None:
+@pytest.mark.parametrize("dense_share", [search_index.DENSE_SHARE, 0])
+def test_facet_counts_match_the_hand_worked_answer(
+    client: Any, agencies: Any, monkeypatch: Any, dense_share: int
+) -> None:
+    """Also with every value kept as the ordinals of its datasets (``dense_share`` 0), as
+    a large catalogue keeps its rare values."""
+    monkeypatch.setattr(search_index, "DENSE_SHARE", dense_share)
     facet_catalogue(agencies)
     fields = {"facet.field": json.dumps(["organization", "tags", "res_format", "license_id"])}
 
@@ -194,6 +201,7 @@ def test_facet_counts_match_the_hand_worked_answer(client: Any, agencies: Any) -
     # facet.limit keeps the first ones.
     limited = search(client, q="survey", **{"facet.field": '["tags"]', "facet.limit": 2})
     assert limited["facets"] == {"tags": {"water": 3, "air": 2}}
+    assert names(search(client, fq="name:gamma", **fields)) == ["gamma"]
 
 
 def test_words_filters_sorts_and_pages_together(client: Any, agencies: Any) -> None:

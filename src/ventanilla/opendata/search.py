@@ -28,6 +28,7 @@ from django.db import transaction
 from ventanilla.opendata.models import CatalogueGeneration, Dataset, Resource
 
 WORDS_KEPT = 1024  # bitsets of the most recent distinct words, per index
+DENSE_SHARE = 64  # a value at least 1/64 of the datasets have is kept as a bitset
 
 
 def catalogue_generation() -> int | None:
@@ -48,13 +49,16 @@ class CatalogueIndex:
     ids: list[uuid.UUID]
     texts: list[str]
     columns: dict[str, list[Any]]  # sortable: updated_at, created_at, name, title
-    values: dict[str, dict[str, int]]  # field -> value -> bitset of the datasets having it
+    # field -> value -> the datasets having it: a bitset, or for a value few datasets have
+    # (a name, a rare tag) their ordinals, which take less room than n / 8 bytes
+    values: dict[str, dict[str, int | tuple[int, ...]]]
     everything: int
     _orders: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     _words: dict[str, int] = field(default_factory=dict)
 
     def having(self, name: str, value: str) -> int:
-        return self.values[name].get(value, 0)
+        found = self.values[name].get(value, 0)
+        return found if isinstance(found, int) else _bitset(found, len(self.ids))
 
     def containing(self, word: str) -> int:
         """The datasets whose words contain ``word`` (lower case) anywhere."""
@@ -89,10 +93,16 @@ class CatalogueIndex:
 
     def counts(self, name: str, matching: int, limit: int) -> list[tuple[str, int]]:
         """How many of ``matching`` have each value of ``name``, most first, then by value."""
-        counted = [
-            (value, (matching & having).bit_count()) for value, having in self.values[name].items()
-        ]
-        counted = [(value, n) for value, n in counted if n]
+        flags = format(matching, "b")[::-1]  # flags[i] == "1": the i-th dataset matches
+        width = len(flags)
+        counted = []
+        for value, having in self.values[name].items():
+            if isinstance(having, int):
+                n = (matching & having).bit_count()
+            else:
+                n = sum(1 for i in having if i < width and flags[i] == "1")
+            if n:
+                counted.append((value, n))
         counted.sort(key=lambda item: (-item[1], item[0]))
         return counted[:limit]
 
@@ -137,7 +147,12 @@ def _build(generation: int | None) -> CatalogueIndex:
             "updated_at": [row[7] for row in datasets],
         },
         values={
-            name: {value: _bitset(ordinals, size) for value, ordinals in by_value.items()}
+            name: {
+                value: _bitset(ordinals, size)
+                if len(ordinals) * DENSE_SHARE >= size
+                else tuple(ordinals)
+                for value, ordinals in by_value.items()
+            }
             for name, by_value in having.items()
         },
         everything=(1 << size) - 1,

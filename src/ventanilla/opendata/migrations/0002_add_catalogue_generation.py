@@ -28,10 +28,14 @@ SQLITE_BUMP = (
     "ON CONFLICT (id) DO UPDATE SET value = excluded.value"
 )
 SQLITE_FORWARD = [
-    f"CREATE TRIGGER opendata_generation_{table}_{operation} AFTER {operation.upper()} "
-    f"ON {table} BEGIN {SQLITE_BUMP}; END"
-    for table in TABLES
-    for operation in OPERATIONS
+    # A catalogue already there has a generation from the start, not only after a write.
+    SQLITE_BUMP,
+    *(
+        f"CREATE TRIGGER opendata_generation_{table}_{operation} AFTER {operation.upper()} "
+        f"ON {table} BEGIN {SQLITE_BUMP}; END"
+        for table in TABLES
+        for operation in OPERATIONS
+    ),
 ]
 SQLITE_BACKWARD = [
     f"DROP TRIGGER IF EXISTS opendata_generation_{table}_{operation}"
@@ -50,6 +54,8 @@ POSTGRES_FORWARD = [
     END
     $$
     """,
+    "INSERT INTO opendata_cataloguegeneration (id, value) "
+    "VALUES (1, nextval('opendata_generation_seq'))",
     *(
         f"CREATE TRIGGER opendata_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
         f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION opendata_generation_bump()"
