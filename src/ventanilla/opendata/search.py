@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 from ventanilla.opendata.models import CatalogueGeneration, Dataset, Resource
 
@@ -46,7 +48,7 @@ def _bitset(ordinals: Iterator[int] | Sequence[int], size: int) -> int:
 @dataclass
 class CatalogueIndex:
     generation: int | None
-    ids: list[uuid.UUID]
+    ids: list[str]  # as the database writes them; uuid.UUID reads either form
     texts: list[str]
     columns: dict[str, list[Any]]  # sortable: updated_at, created_at, name, title
     # field -> value -> the datasets having it: a bitset, or for a value few datasets have
@@ -89,7 +91,7 @@ class CatalogueIndex:
         ordinals: Iterator[int] = iter(self.order(ordering))
         if matching != self.everything:
             ordinals = (i for i in ordinals if matching >> i & 1)
-        return [self.ids[i] for i in itertools.islice(ordinals, start, start + rows)]
+        return [uuid.UUID(self.ids[i]) for i in itertools.islice(ordinals, start, start + rows)]
 
     def counts(self, name: str, matching: int, limit: int) -> list[tuple[str, int]]:
         """How many of ``matching`` have each value of ``name``, most first, then by value."""
@@ -108,10 +110,14 @@ class CatalogueIndex:
 
 
 def _build(generation: int | None) -> CatalogueIndex:
+    # Keys as the database's text, not as UUID objects: making 60,000 of those was most
+    # of a rebuild. Only a page's ids become UUIDs.
+    key = Cast("pk", output_field=CharField())
+    dataset_key = Cast("dataset_id", output_field=CharField())
     with transaction.atomic():  # one snapshot of all four
         datasets = list(
             Dataset.objects.order_by("-updated_at", "name").values_list(
-                "pk",
+                key,
                 "search_text",
                 "name",
                 "title",
@@ -123,9 +129,9 @@ def _build(generation: int | None) -> CatalogueIndex:
         )
         ordinal = {row[0]: i for i, row in enumerate(datasets)}
         pairs = {
-            "tags": Dataset.tags.through.objects.values_list("dataset_id", "tag__name"),
-            "groups": Dataset.groups.through.objects.values_list("dataset_id", "group__name"),
-            "res_format": Resource.objects.values_list("dataset_id", "format"),
+            "tags": Dataset.tags.through.objects.values_list(dataset_key, "tag__name"),
+            "groups": Dataset.groups.through.objects.values_list(dataset_key, "group__name"),
+            "res_format": Resource.objects.values_list(dataset_key, "format"),
         }
         having: dict[str, dict[str, list[int]]] = {name: {} for name in pairs}
         for name, query in pairs.items():

@@ -23,15 +23,8 @@ from ventanilla.opendata.search import catalogue_index
 from ventanilla.opendata.tables import value_for
 
 ORGANIZATION_NAMESPACE = uuid.UUID("0d7c1a52-43a4-4a43-9f6e-3f1a9b1c5e21")
-# The fields a search may filter and facet on, and what each is in our tables.
-SEARCH_FIELDS = {
-    "organization": "organization__slug",
-    "tags": "tags__name",
-    "groups": "groups__name",
-    "res_format": "resources__format",
-    "license_id": "license_id",
-    "name": "name",
-}
+# The fields a search may filter and facet on (the index keeps each: search._build).
+SEARCH_FIELDS = ("organization", "tags", "groups", "res_format", "license_id", "name")
 SORT_FIELDS = {
     "score": "updated_at",  # no relevance ranking: the most recently changed first
     "metadata_modified": "updated_at",
