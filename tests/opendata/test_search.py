@@ -230,6 +230,17 @@ def test_a_search_after_the_first_is_two_queries(
         search(client, q="population", **fields)
 
 
+def test_answers_in_two_languages_are_kept_side_by_side(
+    client: Any, catalogue: Any, django_assert_max_num_queries: Any
+) -> None:
+    path = "/api/3/action/package_search?q=population"
+    for language in ("en", "es"):
+        ok(client.get(path, HTTP_ACCEPT_LANGUAGE=language))
+    for language in ("en", "es"):
+        with django_assert_max_num_queries(2):
+            ok(client.get(path, HTTP_ACCEPT_LANGUAGE=language))
+
+
 def test_every_catalogue_table_has_the_triggers_that_set_the_generation(db: None) -> None:
     """A migration that rebuilds a table on SQLite drops its triggers: make them again."""
     if connection.vendor == "sqlite":

@@ -131,7 +131,7 @@ def _datasets(context: Context, datasets: list[Any]) -> list[dict[str, Any]]:
 # This worker's answers for datasets, by (generation, site, language), then by dataset id:
 # an answer holds only what the catalogue's tables and the agencies say, and any write to
 # them gives the catalogue a new generation, so a kept answer is current while the
-# generation it was made at is. Cleared whole when the generation changes or it is full.
+# generation it was made at is. Dropped when the generation changes or when full.
 _ANSWERS: dict[tuple[int, str, str], dict[Any, dict[str, Any]]] = {}
 ANSWERS_KEPT = 20_000
 
@@ -142,9 +142,12 @@ def _packages(context: Context, found: selectors.SearchResult) -> list[dict[str,
         return _datasets(context, found.datasets)
     key = (found.generation, context.site, get_language() or "")
     kept = _ANSWERS.get(key)
-    if kept is None or len(kept) >= ANSWERS_KEPT:
-        _ANSWERS.clear()
+    if kept is None:
+        if any(other[0] != found.generation for other in list(_ANSWERS)) or len(_ANSWERS) > 8:
+            _ANSWERS.clear()  # an earlier generation's, or too many sites and languages
         kept = _ANSWERS[key] = {}
+    elif len(kept) >= ANSWERS_KEPT:
+        kept.clear()
     missing = [pk for pk in found.ids if pk not in kept]
     if missing:
         for answer in _datasets(context, selectors.dataset_list(ids=missing)):
