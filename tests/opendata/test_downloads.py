@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import tracemalloc
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
-from ventanilla.opendata.models import Dataset
+from ventanilla.opendata.models import Dataset, Resource, ResourceVersion
 from ventanilla.opendata.services import resource_create, resource_version_add
 from ventanilla.opendata.tables import Table
 
@@ -111,3 +113,44 @@ def test_a_large_table_streams_in_constant_memory(
     # 60,000 rows of CSV are about 700 kB and the rows as Python objects several MB;
     # reading 5,000 rows at a time keeps the peak far below either.
     assert peak_seen < 8_000_000
+
+
+def stored(resource: Resource) -> list[str]:
+    """The names of ``resource``'s files that its storage holds."""
+    storage = ResourceVersion._meta.get_field("file").storage  # type: ignore[attr-defined]
+    folder = f"{resource.id}/1"
+    return (
+        [f"{folder}/{name}" for name in storage.listdir(folder)[1]]
+        if storage.exists(folder)
+        else []
+    )
+
+
+def test_a_file_whose_transaction_rolls_back_is_removed_from_storage(
+    catalogue: dict[str, Dataset],
+) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        resource = resource_create(
+            actor=None,
+            dataset=catalogue["registered-vehicles"],
+            name="Method",
+            upload=SimpleUploadedFile("method.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        )
+        assert stored(resource) == [f"{resource.id}/1/method.pdf"]
+        raise RuntimeError("something after the upload failed")
+    assert not Resource.objects.filter(name="Method").exists()
+    assert stored(resource) == []
+
+
+def test_a_file_whose_transaction_commits_stays(
+    catalogue: dict[str, Dataset], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = resource_create(
+            actor=None,
+            dataset=catalogue["registered-vehicles"],
+            name="Method",
+            upload=SimpleUploadedFile("method.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        )
+    gc.collect()
+    assert stored(resource) == [f"{resource.id}/1/method.pdf"]

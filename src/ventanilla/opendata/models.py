@@ -157,3 +157,20 @@ class Row(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id}#{self.number}"
+
+
+class CatalogueGeneration(models.Model):
+    """One row whose ``value`` changes with every write to the catalogue's tables (and to
+    the agencies, whose names its answers show), in the writing transaction: database
+    triggers made by migration 0002 set it. A search index or an answer built while the
+    value was V is current as long as the value is still V.
+
+    The triggers set a fresh value each time (SQLite's ``random()``, a PostgreSQL
+    sequence), never a counter, so a rolled-back write cannot bring back a value that
+    something was already built at."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

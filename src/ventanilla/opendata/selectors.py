@@ -8,6 +8,7 @@ import shlex
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, TextField
@@ -18,18 +19,12 @@ from ventanilla.core.errors import DatasetInvalidError, NotFoundError, SearchQue
 from ventanilla.identity.models import Agency
 from ventanilla.opendata.enums import ResourceKind
 from ventanilla.opendata.models import Dataset, Group, Resource, ResourceVersion, Row, Tag
+from ventanilla.opendata.search import catalogue_index
 from ventanilla.opendata.tables import value_for
 
 ORGANIZATION_NAMESPACE = uuid.UUID("0d7c1a52-43a4-4a43-9f6e-3f1a9b1c5e21")
-# The fields a search may filter and facet on, and what each is in our tables.
-SEARCH_FIELDS = {
-    "organization": "organization__slug",
-    "tags": "tags__name",
-    "groups": "groups__name",
-    "res_format": "resources__format",
-    "license_id": "license_id",
-    "name": "name",
-}
+# The fields a search may filter and facet on (the index keeps each: search._build).
+SEARCH_FIELDS = ("organization", "tags", "groups", "res_format", "license_id", "name")
 SORT_FIELDS = {
     "score": "updated_at",  # no relevance ranking: the most recently changed first
     "metadata_modified": "updated_at",
@@ -86,27 +81,34 @@ def dataset_get(*, id_or_name: str) -> Dataset:
 @dataclass
 class SearchResult:
     count: int
-    datasets: list[Dataset]
+    ids: list[uuid.UUID]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     sort: str = DEFAULT_SORT
+    generation: int | None = None  # the catalogue's, when the search was made
+
+    @cached_property
+    def datasets(self) -> list[Dataset]:
+        """The page's datasets, with their organisation, tags, groups and resources."""
+        return dataset_list(ids=self.ids)
 
 
-def _terms(text: str, *, free_text: bool) -> tuple[Q, list[str]]:
-    """Solr-style ``field:value`` terms (AND-ed) as a filter, and the remaining words."""
+def _terms(text: str, *, free_text: bool) -> tuple[list[tuple[str, str]], list[str]]:
+    """Solr-style ``field:value`` terms (AND-ed) as (field, value) pairs, and the
+    remaining words (lower case)."""
     try:
         tokens = shlex.split(text)
     except ValueError:
         raise SearchQueryInvalidError(
             _("The search has an unclosed quotation mark."), field="q" if free_text else "fq"
         ) from None
-    where, words = Q(), []
+    where, words = [], []
     for token in tokens:
         token = token.lstrip("+")
         if token in {"*:*", "*", ""}:
             continue
         name, colon, value = token.partition(":")
         if colon and name in SEARCH_FIELDS:
-            where &= Q(**{SEARCH_FIELDS[name]: value.strip('"')})
+            where.append((name, value.strip('"')))
         elif colon and not free_text:
             raise SearchQueryInvalidError(
                 _("Datasets cannot be filtered by “%(field)s”; use one of %(fields)s.")
@@ -143,7 +145,8 @@ def dataset_search(
     facet_fields: Sequence[str] = (),
     facet_limit: int = 50,
 ) -> SearchResult:
-    """Datasets matching every word of ``q`` and every ``field:value`` of ``q`` and ``fq``."""
+    """Datasets matching every word of ``q`` and every ``field:value`` of ``q`` and ``fq``,
+    answered from the worker's index of the catalogue (``search.catalogue_index``)."""
     unknown = [f for f in facet_fields if f not in SEARCH_FIELDS]
     if unknown:
         raise SearchQueryInvalidError(
@@ -152,24 +155,26 @@ def dataset_search(
         )
     where_q, words = _terms(q, free_text=True)
     where_fq, _words = _terms(fq, free_text=False)
-    matching = Dataset.objects.filter(where_q & where_fq)
+    ordering = _ordering(sort)
+    index = catalogue_index()
+    matching = index.everything
+    for name, value in (*where_q, *where_fq):
+        matching &= index.having(name, value)
     for word in words:
-        matching = matching.filter(search_text__contains=word)
-    ids = matching.values("pk").distinct()
-    found = Dataset.objects.filter(pk__in=ids)
-    count = found.count()
-    page = list(_datasets().filter(pk__in=ids).order_by(*_ordering(sort))[start : start + rows])
-    facets = {}
-    for name in facet_fields:
-        column = SEARCH_FIELDS[name]
-        counted = (
-            found.exclude(**{f"{column}__isnull": True})
-            .values(value=F(column))
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", "value")[:facet_limit]
-        )
-        facets[name] = [(str(row["value"]), int(row["n"])) for row in counted]
-    return SearchResult(count=count, datasets=page, facets=facets, sort=sort or DEFAULT_SORT)
+        matching &= index.containing(word)
+    return SearchResult(
+        count=matching.bit_count(),
+        ids=index.page(matching, ordering, start, rows),
+        facets={name: index.counts(name, matching, facet_limit) for name in facet_fields},
+        sort=sort or DEFAULT_SORT,
+        generation=index.generation,
+    )
+
+
+def dataset_list(*, ids: Sequence[uuid.UUID]) -> list[Dataset]:
+    """Datasets by id, in that order, with their organisation, tags, groups, resources."""
+    found = _datasets().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def organization_list() -> QuerySet[Agency]:
@@ -328,10 +333,14 @@ def table_search(
         else {"id": name, "type": columns[name]["type"]}
         for name in wanted
     ]
+    total: int | None = None
+    if include_total:
+        # The whole table's count is kept with its version: no need to count its rows.
+        total = rows.count() if filters or q else current.row_count
     return TableResult(
         fields=out_fields,
         records=records,
-        total=rows.count() if include_total else None,
+        total=total,
         limit=limit,
         offset=offset,
         sort=sort,

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ventanilla.core.errors import DatasetInvalidError, PermissionDeniedError
+from ventanilla.core.transactions import on_rollback
 from ventanilla.identity.models import Agency, User
 from ventanilla.opendata.enums import ResourceKind
 from ventanilla.opendata.licences import DEFAULT_LICENCE, LICENCES
@@ -234,6 +235,9 @@ def _version_file(resource: Resource, number: int, upload: UploadedFile) -> Reso
         digest.update(chunk)
     version.digest = digest.hexdigest()
     version.file.save(name, upload, save=False)
+    # Storage is not transactional: if the version's row is rolled back, so is its file.
+    stored, storage = version.file.name, version.file.storage
+    on_rollback(lambda: storage.delete(stored))
     version.save()
     return version
 

@@ -5,12 +5,14 @@ answer GET and POST; the others only POST, with an agency official's API token."
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ventanilla.core.errors import DatasetInvalidError, NotFoundError, PermissionDeniedError
@@ -126,6 +128,33 @@ def _datasets(context: Context, datasets: list[Any]) -> list[dict[str, Any]]:
     return [shapes.dataset_dict(context.site, d, versions) for d in datasets]
 
 
+# This worker's answers for datasets, by (generation, site, language), then by dataset id:
+# an answer holds only what the catalogue's tables and the agencies say, and any write to
+# them gives the catalogue a new generation, so a kept answer is current while the
+# generation it was made at is. Dropped when the generation changes or when full.
+_ANSWERS: dict[tuple[int, str, str], dict[Any, dict[str, Any]]] = {}
+ANSWERS_KEPT = 20_000
+
+
+def _packages(context: Context, found: selectors.SearchResult) -> list[dict[str, Any]]:
+    """``found``'s page of datasets in CKAN's shape, each made once per generation."""
+    if found.generation is None:
+        return _datasets(context, found.datasets)
+    key = (found.generation, context.site, get_language() or "")
+    kept = _ANSWERS.get(key)
+    if kept is None:
+        if any(other[0] != found.generation for other in list(_ANSWERS)) or len(_ANSWERS) > 8:
+            _ANSWERS.clear()  # an earlier generation's, or too many sites and languages
+        kept = _ANSWERS[key] = {}
+    elif len(kept) >= ANSWERS_KEPT:
+        kept.clear()
+    missing = [pk for pk in found.ids if pk not in kept]
+    if missing:
+        for answer in _datasets(context, selectors.dataset_list(ids=missing)):
+            kept[uuid.UUID(answer["id"])] = answer
+    return [kept[pk] for pk in found.ids if pk in kept]
+
+
 # --- site ---
 
 
@@ -213,7 +242,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "count": found.count,
         "sort": found.sort,
-        "results": _datasets(context, found.datasets),
+        "results": _packages(context, found),
         "facets": {name: dict(items) for name, items in found.facets.items()},
         "search_facets": {
             name: {
@@ -244,7 +273,7 @@ def organization_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     out = shapes.organization_dict(agency, package_count=getattr(agency, "package_count", 0))
     if _bool(data, "include_datasets", False):
         found = selectors.dataset_search(fq=f"organization:{agency.slug}", rows=ROWS_MAX)
-        out["packages"] = _datasets(context, found.datasets)
+        out["packages"] = _packages(context, found)
     return out
 
 
@@ -264,7 +293,7 @@ def group_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     out = shapes.group_dict(group, package_count=getattr(group, "package_count", 0))
     if _bool(data, "include_datasets", False):
         found = selectors.dataset_search(fq=f"groups:{group.name}", rows=ROWS_MAX)
-        out["packages"] = _datasets(context, found.datasets)
+        out["packages"] = _packages(context, found)
     return out
 
 
