@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 
-from ventanilla.opendata.models import Dataset, Resource, ResourceVersion
+from ventanilla.opendata import services
+from ventanilla.opendata.models import Dataset, Resource, ResourceVersion, Row
 from ventanilla.opendata.services import resource_create, resource_version_add
 from ventanilla.opendata.tables import Table
 
@@ -154,3 +155,33 @@ def test_a_file_whose_transaction_commits_stays(
         )
     gc.collect()
     assert stored(resource) == [f"{resource.id}/1/method.pdf"]
+
+
+def test_a_large_table_brings_postgresqls_statistics_up_to_date(
+    catalogue: dict[str, Dataset], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without fresh statistics PostgreSQL sorted a new million-row table whole for each
+    page of a download; a large table version analyses the rows as it is written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+
+    def known_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'opendata_row'")
+            return float(cursor.fetchone()[0])
+
+    def write(count: int) -> None:
+        resource_create(
+            actor=None,
+            dataset=catalogue["companies-by-activity"],
+            name=f"Births {count}",
+            table=Table(
+                fields=FIELDS, rows=[{"year": 2000 + n, "births": n} for n in range(count)]
+            ),
+        )
+
+    write(3)  # small: left to autovacuum
+    assert known_rows() != Row.objects.count()
+    monkeypatch.setattr(services, "ANALYZE_AFTER_ROWS", 4)
+    write(4)  # "large": analysed with it
+    assert known_rows() == Row.objects.count()

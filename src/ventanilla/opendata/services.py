@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,7 +197,17 @@ def _version_table(resource: Resource, number: int, table: Table) -> ResourceVer
     version.row_count = count
     version.digest = digest.hexdigest()
     version.save(update_fields=["row_count", "digest"])
+    if count >= ANALYZE_AFTER_ROWS and connection.vendor == "postgresql":
+        # Until autovacuum gets to it, PostgreSQL plans on the rows it knew before, and a
+        # new large table's pages were read by sorting it whole (88 ms a page of 5,000
+        # instead of 3): bring its statistics up to date now (a sample, in this transaction).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Row._meta.db_table}")
     return version
+
+
+# A table version this large refreshes PostgreSQL's statistics of the rows at once.
+ANALYZE_AFTER_ROWS = 50_000
 
 
 def table_digest_start(fields: list[dict[str, str]]) -> Any:
