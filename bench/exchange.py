@@ -9,13 +9,21 @@ fetch population/person for people who consented. Measures, in the same run:
   and the throughput ratio;
 - over HTTP against `ventanilla serve`: the X-Road endpoint `/r1/...` with requests
   signed per request (RFC 9421, Ed25519, each with its own X-Road-Id), against a
-  bench-only view that calls the provider directly, on concurrent keep-alive connections.
+  bench-only view that calls the provider directly, on concurrent keep-alive connections;
+- two nodes: node A (a copy of the government: its own database and files) has the
+  population registry on node B (the server above). Threads of node A call
+  `exchange_call`, which checks, signs, asks B's `/r1/...` (B verifies, checks and logs
+  in turn), checks B's answer and logs; against the same threads fetching B's bench-only
+  view with the same HTTP client (a new connection per request, as the adapter does).
+  The two nodes share one signing key, as if both were one government's: B treats the
+  benefits system as its own and checks the consent itself.
 
 Targets: added latency at p50 at most 5 ms; mediated throughput at least 40% of the
-direct call's; over HTTP at least 100 calls/s with p99 under 1 s and 0 errors.
+direct call's; over HTTP (one node, and two) at least 100 calls/s with p99 under 1 s and
+0 errors.
 
     .venv/bin/python bench/exchange.py [--seconds 8] [--concurrency 16] [--workers 2]
-        [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+        [--node-threads 4] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -23,8 +31,10 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -78,6 +88,53 @@ mediated = run(lambda nid: exchange_call(client=client, service_code="population
 print(json.dumps({"direct": direct, "mediated": mediated}))
 """
 
+TWO_NODES = """
+import json, sys, threading, time, urllib.request, django
+django.setup()
+from django.db import connection
+from ventanilla.exchange.models import DataService, Subsystem
+from ventanilla.exchange.services import exchange_call
+ids, seconds = json.loads(sys.argv[1]), float(sys.argv[2])
+node_b, threads = sys.argv[3], int(sys.argv[4])
+DataService.objects.filter(code="population/person").update(remote_url=node_b)
+client = Subsystem.objects.get(member__member_code="social-security", code="benefits")
+
+def direct(nid):
+    url = f"{node_b}/bench/direct/population/person/{nid}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+def mediated(nid):
+    return exchange_call(client=client, service_code="population/person", national_id=nid,
+                         purpose="benefit-assessment").data
+
+def run(step):
+    times, errors, deadline = [], [], time.perf_counter() + seconds
+    def work(first):
+        n = first
+        while time.perf_counter() < deadline:
+            t = time.perf_counter()
+            try:
+                assert step(ids[n % len(ids)])["national_id"] == ids[n % len(ids)]
+            except Exception as error:
+                errors.append(repr(error))
+            times.append(time.perf_counter() - t)
+            n += threads
+        connection.close()
+    started = time.perf_counter()
+    workers = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    for worker in workers: worker.start()
+    for worker in workers: worker.join()
+    times.sort()
+    q = lambda p: round(times[min(len(times) - 1, int(len(times) * p))] * 1000, 2)
+    return {"calls_per_second": round(len(times) / (time.perf_counter() - started), 1),
+            "p50_ms": q(0.50), "p95_ms": q(0.95), "p99_ms": q(0.99),
+            "errors": len(errors), "first_error": errors[0] if errors else None}
+
+run(direct); run(mediated)  # warm both (connections, caches)
+print(json.dumps({"direct": run(direct), "mediated": run(mediated)}))
+"""
+
 PATH = "/r1/DEMO/GOV/civil-registry/population/person/{subject}?purpose=benefit-assessment"
 CLIENT = "DEMO/GOV/social-security/benefits"
 
@@ -124,14 +181,26 @@ def _run(command: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
-def _fresh_database(url: str) -> str:
+def _fresh_database(url: str, name: str = "ventanilla_bench_exchange", template: str = "") -> str:
     import psycopg
 
     parts = urlsplit(url)
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as db:
-        db.execute("DROP DATABASE IF EXISTS ventanilla_bench_exchange WITH (FORCE)")
-        db.execute("CREATE DATABASE ventanilla_bench_exchange")
-    return urlunsplit(parts._replace(path="/ventanilla_bench_exchange"))
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _node_a(env: dict[str, str], database_url: str) -> dict[str, str]:
+    """A second node: a copy of the first one's database and files (keys included)."""
+    node_a = dict(env)
+    node_a["VENTANILLA_DATA_DIR"] = tempfile.mkdtemp(prefix="ventanilla-bench-node-a-")
+    shutil.copytree(env["VENTANILLA_DATA_DIR"], node_a["VENTANILLA_DATA_DIR"], dirs_exist_ok=True)
+    if database_url:
+        node_a["DATABASE_URL"] = _fresh_database(
+            database_url, "ventanilla_bench_exchange_a", template="ventanilla_bench_exchange"
+        )
+    return node_a
 
 
 def main() -> int:
@@ -139,6 +208,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--node-threads", type=int, default=4)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
@@ -152,6 +222,7 @@ def main() -> int:
         .strip()
         .splitlines()[-1]
     )
+    node_a = _node_a(env, database_url)
     seed = (Path(env["VENTANILLA_DATA_DIR"]) / "exchange_signing_key").read_text().strip()
     key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed))
     with serving(env, args.workers) as port:
@@ -161,6 +232,22 @@ def main() -> int:
         mediated_http = drive(
             port, _signed(port, ids, key), seconds=args.seconds, concurrency=args.concurrency
         )
+        two_nodes = json.loads(
+            _run(
+                [
+                    sys.executable,
+                    "-c",
+                    TWO_NODES,
+                    json.dumps(ids),
+                    str(args.seconds / 2),
+                    f"http://127.0.0.1:{port}",
+                    str(args.node_threads),
+                ],
+                node_a,
+            )
+            .strip()
+            .splitlines()[-1]
+        )
 
     direct, mediated = in_process["direct"], in_process["mediated"]
     added_p50 = round(mediated["p50_ms"] - direct["p50_ms"], 3)
@@ -168,17 +255,25 @@ def main() -> int:
     http_ratio = round(
         mediated_http["requests_per_second"] / max(direct_http["requests_per_second"], 1), 3
     )
+    nodes_direct, nodes_mediated = two_nodes["direct"], two_nodes["mediated"]
+    nodes_ratio = round(
+        nodes_mediated["calls_per_second"] / max(nodes_direct["calls_per_second"], 1), 3
+    )
     met = {
         "added_p50": added_p50 <= TARGET_ADDED_P50_MS,
         "ratio": ratio >= TARGET_RATIO,
         "http_rate": mediated_http["requests_per_second"] >= TARGET_HTTP,
         "http_p99": mediated_http["p99_ms"] < 1000,
         "http_errors": mediated_http["errors"] == 0,
+        "two_nodes_rate": nodes_mediated["calls_per_second"] >= TARGET_HTTP,
+        "two_nodes_p99": nodes_mediated["p99_ms"] < 1000,
+        "two_nodes_errors": nodes_mediated["errors"] == 0 and nodes_direct["errors"] == 0,
     }
     result = {
         "database": "postgresql" if database_url else "sqlite",
         "in_process": {**in_process, "added_p50_ms": added_p50, "throughput_ratio": ratio},
         "http": {"direct": direct_http, "mediated": mediated_http, "ratio": http_ratio},
+        "two_nodes": {**two_nodes, "ratio": nodes_ratio, "threads": args.node_threads},
         "targets_met": met,
     }
     print(json.dumps(result, indent=2))
@@ -189,7 +284,10 @@ def main() -> int:
         f"HTTP direct {direct_http['requests_per_second']}/s, mediated "
         f"{mediated_http['requests_per_second']}/s (p99 {mediated_http['p99_ms']} ms, "
         f"{mediated_http['errors']} errors; "
-        f"{mediated_http['requests_per_second'] / TARGET_HTTP:.1f}x the 100/s floor) - "
+        f"{mediated_http['requests_per_second'] / TARGET_HTTP:.1f}x the 100/s floor, "
+        f"ratio {http_ratio:.0%}); two nodes direct {nodes_direct['calls_per_second']}/s, "
+        f"mediated {nodes_mediated['calls_per_second']}/s ({nodes_ratio:.0%}, p99 "
+        f"{nodes_mediated['p99_ms']} ms, {nodes_mediated['errors']} errors) - "
         + ("targets met" if not missed else "NOT MET: " + ", ".join(missed))
     )
     return 0 if not missed else 1

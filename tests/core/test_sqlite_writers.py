@@ -3,6 +3,7 @@ SQLite's busy handler, give the lock back however they end, and still time out."
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 from django.db import OperationalError
 from django.db.utils import ConnectionHandler
+
+from ventanilla.core.sqlite.base import AUTOCHECKPOINT_PAGES
 
 
 def _connections(path: Path, timeout: float = 5) -> ConnectionHandler:
@@ -128,3 +131,37 @@ def test_a_writer_that_waits_past_its_timeout_gets_database_is_locked(
     _begin(first)
     _insert(first, "again")
     _end(first)
+
+
+def test_a_thread_checkpoints_the_log_into_the_database_file_while_writers_go_on(
+    first: Any, tmp_path: Path
+) -> None:
+    with first.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == AUTOCHECKPOINT_PAGES  # the writers' own: a backstop
+    for value in ("a", "b", "c"):
+        _write_value(first, value)
+    assert any(thread.name == "sqlite-checkpoint" for thread in threading.enumerate())
+    # The database file alone, without its write-ahead log, has the rows once the
+    # thread has copied them there: nobody else checkpoints (the log is far below the
+    # writers' threshold, and the connection stays open).
+    path = tmp_path / "db.sqlite3"
+    deadline = time.monotonic() + 5
+    while True:
+        file_only = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            rows = [row[0] for row in file_only.execute("SELECT v FROM t ORDER BY rowid")]
+        except sqlite3.OperationalError:  # not even the table is there yet
+            rows = []
+        finally:
+            file_only.close()
+        if rows == ["a", "b", "c"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert rows == ["a", "b", "c"]
+
+
+def _write_value(connection: Any, value: str) -> None:
+    _begin(connection)
+    _insert(connection, value)
+    _end(connection)

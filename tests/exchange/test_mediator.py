@@ -189,6 +189,30 @@ def test_an_answer_that_breaks_the_schema_is_not_passed_on(
     assert "extra" not in Entry.objects.get(pk=call.ledger_index).data
 
 
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": 12},  # not a schema
+        {"$ref": "https://schemas.example/elsewhere.json"},  # never fetched from the network
+    ],
+    ids=["broken", "remote-ref"],
+)
+def test_a_service_whose_schema_cannot_be_used_passes_nothing_on(
+    mediator: dict[str, Any], case: Case, schema: dict[str, Any]
+) -> None:
+    DataService.objects.filter(pk=mediator["service"].pk).update(response_schema=schema)
+    with pytest.raises(ExchangeProviderFailedError, match="schema of population/person"):
+        _call(mediator, case.applicant.national_id, case_reference=case.reference)
+    call = Call.objects.get()
+    assert (call.outcome, call.reason) == ("failed", "provider_failed")
+    # Mended, the next call is checked against the new schema (not a stale validator).
+    DataService.objects.filter(pk=mediator["service"].pk).update(
+        response_schema=SCHEMAS["population_person"]
+    )
+    result = _call(mediator, case.applicant.national_id, case_reference=case.reference)
+    assert result.call.outcome == "completed"
+
+
 def test_a_failing_provider_is_retried_once_then_reported(
     mediator: dict[str, Any],
     case: Case,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ventanilla.casework.models import Case
+from ventanilla.core import hotsql
 from ventanilla.core.errors import NotFoundError, ValidationError
 from ventanilla.exchange.enums import APPLICATIONS_SUBSYSTEM, OWN_APPLICATION, REASONS, CallOutcome
 from ventanilla.exchange.models import (
@@ -423,9 +424,7 @@ def _columns(alias: str, model: type[Model]) -> list[str]:
 def _kept(kind: str, sql: str, params: list[Any], build: Callable[[int], Any]) -> Any:
     """The object ``build`` makes from the row ``sql`` finds (by its id), kept per
     process under everything the row holds; None if there is no such row."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = hotsql.fetch_one(sql, params)
     if row is None:
         return None
     key = (connection.alias, kind, *row)
@@ -513,9 +512,7 @@ def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
 
 def request_seen(*, x_road_id: str) -> bool:
     """Whether a request with this X-Road-Id was logged already (a replay)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_SEEN, [x_road_id])
-        return cursor.fetchone() is not None
+    return hotsql.fetch_one(_SEEN, [x_road_id]) is not None
 
 
 _SEEN = f"SELECT 1 FROM {SeenRequest._meta.db_table} WHERE x_road_id = %s"  # noqa: S608

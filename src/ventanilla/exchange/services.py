@@ -3,9 +3,9 @@ consents, and the mediated call itself, which checks, fetches, validates and log
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
-import json
 import re
 import time
 import uuid
@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from ventanilla.casework.models import Case
 from ventanilla.casework.selectors import official_roles
 from ventanilla.catalogue.models import PublicService
 from ventanilla.catalogue.selectors import service_definition_current, transaction_spec_for
+from ventanilla.core import hotsql
 from ventanilla.core.errors import (
     ExchangeError,
     ExchangeInvalidResponseError,
@@ -359,35 +360,47 @@ def _grants(
 ) -> tuple[bool, bool]:
     """Whether ``client`` holds a live access right to ``service``, and whether the person
     has a live consent for ``purpose`` with the client's member."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _GRANTS,
-            [
-                service.pk,
-                client.pk,
-                subject_reference(national_id=national_id),
-                client.member_id,
-                purpose,
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-            ],
-        )
-        granted, consented = cursor.fetchone()
+    row = hotsql.fetch_one(
+        _GRANTS,
+        [
+            service.pk,
+            client.pk,
+            subject_reference(national_id=national_id),
+            client.member_id,
+            purpose,
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+        ],
+    )
+    granted, consented = row or (False, False)
     return bool(granted), bool(consented)
 
 
-_VALIDATORS: dict[tuple[int, str], jsonschema.Draft202012Validator] = {}
+# The service's response validator, kept per process with the schema it was built from.
+_VALIDATORS: dict[int, tuple[Any, jsonschema_rs.Validator]] = {}
 
 
-def _validator(service: DataService) -> jsonschema.Draft202012Validator:
-    """The service's response validator, kept per process: building one checks the schema
-    itself, which costs more than checking an answer."""
-    key = (service.pk, json.dumps(service.response_schema, sort_keys=True))
-    validator = _VALIDATORS.get(key)
-    if validator is None:
-        if len(_VALIDATORS) >= 256:
-            _VALIDATORS.clear()
-        jsonschema.Draft202012Validator.check_schema(service.response_schema)
-        validator = _VALIDATORS[key] = jsonschema.Draft202012Validator(service.response_schema)
+def _validator(service: DataService) -> jsonschema_rs.Validator:
+    """The service's response validator: JSON Schema 2020-12 with ``format`` as an
+    annotation (as the schemas' own dialect says), and no ``$ref`` fetched from the
+    network. jsonschema-rs checks an answer about a hundred times faster than the
+    ``jsonschema`` package, and there is one check in every mediated call
+    (bench/exchange.py); building a validator checks the schema itself.
+
+    Raises ExchangeProviderFailedError if the schema cannot be used: no answer goes
+    back unchecked."""
+    kept = _VALIDATORS.get(service.pk)
+    if kept is not None and kept[0] == service.response_schema:
+        return kept[1]
+    schema = copy.deepcopy(service.response_schema)
+    try:
+        validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=False, offline=True)
+    except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError):
+        raise ExchangeProviderFailedError(
+            _("The response schema of %(service)s cannot be used.") % {"service": service.code}
+        ) from None
+    if len(_VALIDATORS) >= 256:
+        _VALIDATORS.clear()
+    _VALIDATORS[service.pk] = (schema, validator)
     return validator
 
 
@@ -434,13 +447,11 @@ def _fetch(
                 raise ExchangeProviderFailedError(_("The registry could not answer.")) from error
     if time.monotonic() - started > service.timeout_seconds:
         raise ExchangeProviderTimeoutError(_("The registry did not answer in time."))
-    try:
-        _validator(service).validate(data)
-    except jsonschema.ValidationError:
+    if not _validator(service).is_valid(data):
         raise ExchangeInvalidResponseError(
             _("The registry's answer does not match %(service)s's schema.")
             % {"service": service.code}
-        ) from None
+        )
     return data
 
 
@@ -567,10 +578,7 @@ def _log(
     now = timezone.now()
     with transaction.atomic(durable=True):
         if x_road_id:  # unique: the same request twice at once fails here
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _SEEN_INSERT, [x_road_id, connection.ops.adapt_datetimefield_value(now)]
-                )
+            hotsql.execute(_SEEN_INSERT, [x_road_id, connection.ops.adapt_datetimefield_value(now)])
         entry = ledger_append(
             kind="exchange.call.completed" if error is None else "exchange.call.refused",
             agency=client.member.slug,
@@ -612,10 +620,10 @@ def _insert(call: Call) -> int:
     more than the insert itself, and there is one in every mediated call (as the ledger's
     append)."""
     fields = [f for f in Call._meta.concrete_fields if not f.primary_key]
-    values = [f.get_db_prep_save(getattr(call, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_call_insert(tuple(f.column for f in fields)), values)
-        return int(cursor.fetchone()[0])
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: each field would ask it again
+    values = [f.get_db_prep_save(getattr(call, f.attname), db) for f in fields]
+    row = hotsql.fetch_one(_call_insert(tuple(f.column for f in fields)), values)
+    return int(row[0])  # type: ignore[index] # RETURNING answers the row inserted
 
 
 @functools.cache

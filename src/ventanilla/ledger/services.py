@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ventanilla.core import hotsql
 from ventanilla.core.errors import LedgerRecordTypeError
 from ventanilla.ledger import merkle, note, tiles
 from ventanilla.ledger.models import Checkpoint, Entry, LogHead
@@ -92,13 +93,13 @@ def _next_index() -> int:
     only after this one has committed or rolled back. Either way no two entries share an
     index and a rollback leaves no gap, and nothing is written but the entry itself.
     """
-    table = connection.ops.quote_name(Entry._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
-        cursor.execute(f"SELECT MAX(leaf_index) FROM {table}")  # noqa: S608 - ours
-        row = cursor.fetchone()
+    if connection.vendor == "postgresql":
+        hotsql.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+    row = hotsql.fetch_one(_LAST, [])
     return 0 if row is None or row[0] is None else int(row[0]) + 1
+
+
+_LAST = f"SELECT MAX(leaf_index) FROM {Entry._meta.db_table}"  # noqa: S608 - ours
 
 
 def ledger_append(
@@ -148,20 +149,19 @@ def ledger_append(
     )
     # One prepared INSERT instead of Model.save(): the ORM's save costs more than the
     # insert itself, and an append sits inside every case transaction (bench/ledger.py).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT,
-            [
-                index,
-                kind,
-                connection.ops.adapt_datetimefield_value(at),
-                agency,
-                subject,
-                case_reference,
-                data,
-                leaf,
-            ],
-        )
+    hotsql.execute(
+        _INSERT,
+        [
+            index,
+            kind,
+            connection.ops.adapt_datetimefield_value(at),
+            agency,
+            subject,
+            case_reference,
+            data,
+            leaf,
+        ],
+    )
     entry._state.adding = False
     entry._state.db = connection.alias
     return entry

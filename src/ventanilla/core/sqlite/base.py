@@ -13,17 +13,32 @@ it retries within tens of microseconds; after the connection's ``timeout`` it gi
 with SQLite's own "database is locked" error, as before. The lock is per connection
 (its own open file), so threads of one process queue as processes do. In-memory
 databases (the tests' default) have one process and no lock file.
+
+Checkpoints (copying the write-ahead log back into the database file, and syncing it to
+disk) run in a thread of each process, a few times a second, instead of in whichever
+request's commit happens to fill the log past SQLite's threshold: that request waited
+for a thousand pages to be copied and an fsync. The writers' own automatic checkpoint
+stays as a backstop, at a larger threshold, should the thread fall behind.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
+import threading
 import time
 from typing import Any
 
 from django.db.backends.sqlite3 import base
+
+logger = logging.getLogger(__name__)
+
+CHECKPOINT_EVERY = 0.1  # seconds between the thread's checkpoints
+# Pages of write-ahead log (4 KiB each) after which a committing writer checkpoints
+# itself; SQLite's default is 1,000.
+AUTOCHECKPOINT_PAGES = 10_000
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -38,12 +53,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if not self.is_in_memory_db():
             path = f"{self.settings_dict['NAME']}-writer.lock"
             self._writer_file = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            connection.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+            _checkpointer_start(str(self.settings_dict["NAME"]))
         return connection
 
     def _start_transaction_under_autocommit(self) -> None:
         self._writer_acquire()
         try:
-            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            if self.queries_logged or self.execute_wrappers:  # seen like any statement
+                super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            else:  # Django's cursor would cost more than the BEGIN (core/hotsql.py)
+                with self.wrap_database_errors:
+                    mode = self.transaction_mode or ""  # type: ignore[attr-defined]
+                    self.connection.execute(f"BEGIN {mode}")
         except BaseException:
             self._writer_release()
             raise
@@ -91,3 +113,44 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self._writer_held and self._writer_file is not None:
             fcntl.flock(self._writer_file, fcntl.LOCK_UN)
         self._writer_held = False
+
+
+# Database path -> (process id, thread): one checkpointer per database in each process
+# (a forked child starts its own).
+_checkpointers: dict[str, tuple[int, threading.Thread]] = {}
+_checkpointers_lock = threading.Lock()
+
+
+def _checkpointer_start(path: str) -> None:
+    with _checkpointers_lock:
+        running = _checkpointers.get(path)
+        if running is not None and running[0] == os.getpid() and running[1].is_alive():
+            return
+        thread = threading.Thread(
+            target=_checkpoint_loop, args=(path,), name="sqlite-checkpoint", daemon=True
+        )
+        _checkpointers[path] = (os.getpid(), thread)
+        thread.start()
+
+
+def _checkpoint_loop(path: str) -> None:
+    """Checkpoint ``path``'s write-ahead log every ``CHECKPOINT_EVERY`` seconds, while the
+    database exists. PASSIVE: it copies what no reader still needs and never waits for,
+    nor blocks, readers and writers."""
+    try:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error:
+        logger.exception("The checkpoint thread could not open the database.")
+        return
+    try:
+        db.execute("PRAGMA busy_timeout=0")  # another process checkpointing: next time
+        while os.path.exists(path):
+            time.sleep(CHECKPOINT_EVERY)
+            try:
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.OperationalError:  # busy: someone else is checkpointing
+                continue
+    except sqlite3.Error:
+        logger.exception("The checkpoint thread stopped; writers checkpoint themselves.")
+    finally:
+        db.close()
