@@ -173,6 +173,11 @@ if DATABASE_URL:
             dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
         )
     }
+    # Django's cursors bind on the client and prepare nothing; the few statements that
+    # run in every mediated call and ledger append (core/hotsql.py) are prepared on the
+    # server, once per connection. Behind PgBouncer in transaction mode that needs its
+    # max_prepared_statements (1.21 or later).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 else:
     DATABASES = {
         "default": {

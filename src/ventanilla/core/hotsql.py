@@ -4,9 +4,11 @@ call log), run on the database driver's own cursor.
 Django's cursor wrapper costs about as much as SQLite takes to run a small statement
 (10-15 µs: a new wrapper per cursor, the placeholders rewritten by a regular expression
 on every call, the debug and wrapper hooks), and a mediated call runs seven of them
-(bench/exchange.py). Here a statement's placeholders are rewritten once, database errors
-still come out as Django's (``IntegrityError`` and the rest), and a transaction Django
-knows is broken is still refused. Whenever somebody is watching the queries (DEBUG,
+(bench/exchange.py). On PostgreSQL they are prepared on the server, once per connection
+(settings: ``prepare_threshold``), which saves PostgreSQL parsing and planning them again.
+Here a statement's placeholders are rewritten once, database errors still come out as
+Django's (``IntegrityError`` and the rest), and a transaction Django knows is broken is
+still refused. Whenever somebody is watching the queries (DEBUG,
 ``assertNumQueries``, an ``execute_wrapper``), Django's cursor runs them instead, so
 they are seen like every other.
 
@@ -20,6 +22,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
@@ -38,12 +41,21 @@ def _run(sql: str, params: Sequence[Any], fetch: bool) -> Any:
         db.ensure_connection()
     db.validate_no_broken_transaction()
     with db.wrap_database_errors:
-        cursor = db.connection.cursor()
+        if db.vendor == "postgresql":
+            # Bound and prepared on the server, once per connection: planning took
+            # longer than running these (Django binds on the client, prepares nothing).
+            bound = psycopg.Cursor(db.connection)
+            try:
+                bound.execute(sql, params, prepare=True)
+                return bound.fetchone() if fetch else None
+            finally:
+                bound.close()
+        driver = db.connection.cursor()
         try:
-            cursor.execute(_native(sql, db.vendor), params)
-            return cursor.fetchone() if fetch else None
+            driver.execute(_native(sql, db.vendor), params)
+            return driver.fetchone() if fetch else None
         finally:
-            cursor.close()
+            driver.close()
 
 
 def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:

@@ -618,12 +618,23 @@ _SEEN_INSERT = f"INSERT INTO {SeenRequest._meta.db_table} (x_road_id, at) VALUES
 def _insert(call: Call) -> int:
     """Insert ``call`` with one prepared statement and return its id: the ORM's save costs
     more than the insert itself, and there is one in every mediated call (as the ledger's
-    append)."""
-    fields = [f for f in Call._meta.concrete_fields if not f.primary_key]
+    append). Plain strings, integers and nulls go as they are; anything else (the time,
+    the application's id, the outcome) as the field prepares it for the database."""
+    fields = _call_fields()
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: each field would ask it again
-    values = [f.get_db_prep_save(getattr(call, f.attname), db) for f in fields]
+    values = []
+    for field in fields:
+        value = getattr(call, field.attname)
+        if value is not None and type(value) not in (str, int):
+            value = field.get_db_prep_save(value, db)
+        values.append(value)
     row = hotsql.fetch_one(_call_insert(tuple(f.column for f in fields)), values)
     return int(row[0])  # type: ignore[index] # RETURNING answers the row inserted
+
+
+@functools.cache
+def _call_fields() -> list[Any]:
+    return [f for f in Call._meta.concrete_fields if not f.primary_key]
 
 
 @functools.cache

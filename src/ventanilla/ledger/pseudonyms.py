@@ -8,7 +8,6 @@ platform finds a resident's own entries for them. Erasing the key unlinks every 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.conf import settings
 
 def _reference(kind: str, value: str) -> str:
     key = settings.VENTANILLA_PSEUDONYM_KEY.encode()
-    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(key, f"{kind}:{value}".encode(), "sha256").hex()[:32]
 
 
 def subject_reference(*, national_id: str) -> str:
