@@ -421,13 +421,17 @@ def _columns(alias: str, model: type[Model]) -> list[str]:
     return [f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields]
 
 
-def _kept(kind: str, sql: str, params: list[Any], build: Callable[[int], Any]) -> Any:
+def _kept(
+    kind: str, sql: str, params: list[Any], build: Callable[[int], Any], *, extra: int = 0
+) -> tuple[Any, tuple[Any, ...]]:
     """The object ``build`` makes from the row ``sql`` finds (by its id), kept per
-    process under everything the row holds; None if there is no such row."""
+    process under everything the row holds, and the row's last ``extra`` columns (not
+    part of the object); (None, ()) if there is no such row."""
     row = hotsql.fetch_one(sql, params)
     if row is None:
-        return None
-    key = (connection.alias, kind, *row)
+        return None, ()
+    columns, extras = (row[:-extra], row[-extra:]) if extra else (row, ())
+    key = (connection.alias, kind, *columns)
     found = _KEPT.get(key)
     if found is None:
         found = build(row[0])  # None if it was deleted meanwhile
@@ -435,7 +439,7 @@ def _kept(kind: str, sql: str, params: list[Any], build: Callable[[int], Any]) -
             if len(_KEPT) >= 512:
                 _KEPT.clear()
             _KEPT[key] = found
-    return found
+    return found, extras
 
 
 def _member_join(member: str) -> str:
@@ -443,6 +447,42 @@ def _member_join(member: str) -> str:
         f" JOIN {Member._meta.db_table} m ON m.id = {member}"
         f" LEFT JOIN {Agency._meta.db_table} a ON a.id = m.agency_id"
     )
+
+
+@dataclass(frozen=True)
+class Asking:
+    """Who asks a data service, about whom and why: what the grants are checked for."""
+
+    client: Subsystem
+    subject: str  # the person's pseudonym
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Grants:
+    """Whether the client holds a live access right to the service, and whether the
+    person has a live consent for the purpose with the client's member."""
+
+    access: bool
+    consent: bool
+
+
+NO_GRANTS = Grants(access=False, consent=False)
+
+# Both grants as columns of one statement, about the data service ``s``: every mediated
+# call asks them, so they come with the data service (or on their own, ``call_grants``).
+_GRANTS = (
+    f"EXISTS (SELECT 1 FROM {AccessRight._meta.db_table} r"  # noqa: S608 - our tables
+    " WHERE r.service_id = s.id AND r.client_id = %s AND r.revoked_at IS NULL),"
+    f" EXISTS (SELECT 1 FROM {Consent._meta.db_table} c WHERE c.subject = %s"
+    " AND c.recipient_id = %s AND c.purpose = %s AND c.revoked_at IS NULL"
+    " AND c.expires_at > %s)"
+)
+
+
+def _grants_params(asking: Asking) -> list[Any]:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return [asking.client.pk, asking.subject, asking.client.member_id, asking.purpose, now]
 
 
 @functools.cache
@@ -454,7 +494,7 @@ def _service_sql(where: str) -> str:
         *_columns("a", Agency),
     ]
     return (
-        f"SELECT {', '.join(columns)} FROM {DataService._meta.db_table} s"  # noqa: S608
+        f"SELECT {', '.join(columns)}, {_GRANTS} FROM {DataService._meta.db_table} s"  # noqa: S608
         f" JOIN {Subsystem._meta.db_table} p ON p.id = s.provider_id"
         + _member_join("p.member_id")
         + f" WHERE {where}"
@@ -465,21 +505,49 @@ def _service_build(pk: int) -> DataService | None:
     return DataService.objects.select_related("provider__member__agency").filter(pk=pk).first()
 
 
-def data_service_for_call(*, code: str) -> DataService | None:
+def _service_with_grants(
+    where: str, params: list[Any], asking: Asking
+) -> tuple[DataService | None, Grants]:
+    sql, values = _service_sql(where), [*_grants_params(asking), *params]
+    service, extras = _kept("service", sql, values, _service_build, extra=2)
+    if service is None:
+        return None, NO_GRANTS
+    return service, Grants(access=bool(extras[0]), consent=bool(extras[1]))
+
+
+def data_service_for_call(*, code: str, asking: Asking) -> tuple[DataService | None, Grants]:
     """The data service ``code`` with its provider, member and agency, as a mediated call
-    needs it; None if there is none."""
-    return _kept("service", _service_sql("s.code = %s"), [code], _service_build)  # type: ignore[no-any-return]
+    needs it, and what ``asking`` is granted for it; (None, NO_GRANTS) if there is none."""
+    return _service_with_grants("s.code = %s", [code], asking)
 
 
 def data_service_at(
-    *, instance: str, member_class: str, member_code: str, subsystem: str, code: str
-) -> DataService | None:
+    *,
+    instance: str,
+    member_class: str,
+    member_code: str,
+    subsystem: str,
+    code: str,
+    asking: Asking,
+) -> tuple[DataService | None, Grants]:
     """The data service an X-Road path names (``/r1/{instance}/{class}/{code}/{subsystem}/
-    {service}``), with its provider, member and agency; None if there is none."""
+    {service}``), with its provider, member and agency, and what ``asking`` is granted
+    for it; (None, NO_GRANTS) if there is none."""
     where = "s.code = %s AND p.code = %s AND m.instance = %s AND m.member_class = %s"
     where += " AND m.member_code = %s"
     params = [code, subsystem, instance, member_class, member_code]
-    return _kept("service-at", _service_sql(where), params, _service_build)  # type: ignore[no-any-return]
+    return _service_with_grants(where, params, asking)
+
+
+@functools.cache
+def _grants_sql() -> str:
+    return f"SELECT {_GRANTS} FROM {DataService._meta.db_table} s WHERE s.id = %s"  # noqa: S608
+
+
+def call_grants(*, service: DataService, asking: Asking) -> Grants:
+    """What ``asking`` is granted for ``service`` (when the service is already in hand)."""
+    row = hotsql.fetch_one(_grants_sql(), [*_grants_params(asking), service.pk])
+    return Grants(access=bool(row[0]), consent=bool(row[1])) if row else NO_GRANTS
 
 
 def subsystem_at(
@@ -502,12 +570,13 @@ def _subsystem_sql(where: str) -> str:
 
 
 def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
-    return _kept(  # type: ignore[no-any-return]
+    found, _extras = _kept(
         "subsystem",
         _subsystem_sql(where),
         params,
         lambda pk: Subsystem.objects.select_related("member__agency").filter(pk=pk).first(),
     )
+    return found  # type: ignore[no-any-return]
 
 
 def request_seen(*, x_road_id: str) -> bool:

@@ -49,7 +49,7 @@ from ventanilla.exchange.models import (
     SeenRequest,
     Subsystem,
 )
-from ventanilla.exchange.selectors import data_service_for_call
+from ventanilla.exchange.selectors import Asking, Grants, call_grants, data_service_for_call
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import User
 from ventanilla.ledger.pseudonyms import official_reference, subject_reference
@@ -297,6 +297,7 @@ def _refusal(
     purpose: str,
     case_reference: str,
     *,
+    grants: Grants,
     basis_attested: bool,
     own_application: bool = False,
 ) -> ExchangeError | None:
@@ -313,9 +314,8 @@ def _refusal(
         return ExchangeSubsystemInactiveError(
             _("%(client)s is switched off by its member.") % {"client": client}
         )
-    granted, consented = _grants(client, service, national_id, purpose)
     # A service of another node: that node holds the access rights and checks them.
-    if not (granted or service.remote_url):
+    if not (grants.access or service.remote_url):
         return ExchangeNotAllowedError(
             _("%(client)s has no access to %(service)s.")
             % {"client": client, "service": service.code}
@@ -333,7 +333,7 @@ def _refusal(
         ).exists()
         if case_ok:
             return None
-    if consented:
+    if grants.consent:
         return None
     return ExchangeNoLegalBasisError(
         _(
@@ -343,36 +343,6 @@ def _refusal(
         )
         % {"purpose": purpose or "—", "service": service.code}
     )
-
-
-# Every mediated call asks both, so they go as one statement: the ORM would compile two
-# queries for more time than the database spends answering them (bench/exchange.py).
-_GRANTS = (
-    f"SELECT EXISTS (SELECT 1 FROM {AccessRight._meta.db_table}"  # noqa: S608 - our tables
-    " WHERE service_id = %s AND client_id = %s AND revoked_at IS NULL),"
-    f" EXISTS (SELECT 1 FROM {Consent._meta.db_table} WHERE subject = %s"
-    " AND recipient_id = %s AND purpose = %s AND revoked_at IS NULL AND expires_at > %s)"
-)
-
-
-def _grants(
-    client: Subsystem, service: DataService, national_id: str, purpose: str
-) -> tuple[bool, bool]:
-    """Whether ``client`` holds a live access right to ``service``, and whether the person
-    has a live consent for ``purpose`` with the client's member."""
-    row = hotsql.fetch_one(
-        _GRANTS,
-        [
-            service.pk,
-            client.pk,
-            subject_reference(national_id=national_id),
-            client.member_id,
-            purpose,
-            connection.ops.adapt_datetimefield_value(timezone.now()),
-        ],
-    )
-    granted, consented = row or (False, False)
-    return bool(granted), bool(consented)
 
 
 # The service's response validator, kept per process with the schema it was built from.
@@ -467,6 +437,7 @@ def exchange_call(
     basis_attested: bool = False,
     x_road_id: str = "",
     service: DataService | None = None,
+    grants: Grants | None = None,
     application: str = "",
 ) -> CallResult:
     """Fetch ``service_code`` about the person with ``national_id`` for ``client``.
@@ -479,11 +450,17 @@ def exchange_call(
     calls from another node (see ``_refusal``); ``official_reference_text`` is the
     pseudonym another node gave for its official (X-Road-UserId). ``application`` is the
     public id of the person's own application the look-up is for, its legal basis.
+    ``service`` and ``grants`` are for a caller that already read them
+    (``selectors.data_service_at``).
     """
+    subject = subject_reference(national_id=national_id)
+    asking = Asking(client=client, subject=subject, purpose=purpose)
     if service is None or service.code != service_code:
-        service = data_service_for_call(code=service_code)
+        service, grants = data_service_for_call(code=service_code, asking=asking)
     if service is None:
         raise NotFoundError(_("There is no data service %(code)s.") % {"code": service_code})
+    if grants is None:
+        grants = call_grants(service=service, asking=asking)
     started = time.monotonic()
     applied_for = _own_application(client, application, national_id)
     refusal = _refusal(
@@ -492,6 +469,7 @@ def exchange_call(
         national_id,
         purpose,
         case_reference,
+        grants=grants,
         basis_attested=basis_attested,
         own_application=applied_for is not None,
     )
@@ -501,7 +479,7 @@ def exchange_call(
         refusal.call_id = _log(
             client,
             service,
-            national_id,
+            subject,
             purpose,
             case_reference,
             user,
@@ -525,7 +503,7 @@ def exchange_call(
         error.call_id = _log(
             client,
             service,
-            national_id,
+            subject,
             purpose,
             case_reference,
             user,
@@ -539,7 +517,7 @@ def exchange_call(
     call = _log(
         client,
         service,
-        national_id,
+        subject,
         purpose,
         case_reference,
         user,
@@ -555,7 +533,7 @@ def exchange_call(
 def _log(
     client: Subsystem,
     service: DataService,
-    national_id: str,
+    subject: str,
     purpose: str,
     case_reference: str,
     user_reference: str,
@@ -574,7 +552,6 @@ def _log(
         if isinstance(error, ExchangeNotAllowedError | ExchangeNoLegalBasisError)
         else CallOutcome.FAILED
     )
-    subject = subject_reference(national_id=national_id)
     now = timezone.now()
     with transaction.atomic(durable=True):
         if x_road_id:  # unique: the same request twice at once fails here

@@ -37,9 +37,10 @@ from ventanilla.core.errors import (
     NotFoundError,
 )
 from ventanilla.exchange.models import Member
-from ventanilla.exchange.selectors import data_service_at, request_seen, subsystem_at
+from ventanilla.exchange.selectors import Asking, data_service_at, request_seen, subsystem_at
 from ventanilla.exchange.services import exchange_call
 from ventanilla.exchange.signing import COVERED, Keys, Message
+from ventanilla.ledger.pseudonyms import subject_reference
 
 REPLAYED = "this X-Road-Id was already used: a replayed request"
 # How each typed error reads in X-Road's REST error format, with its HTTP status.
@@ -145,12 +146,16 @@ def rest(
     problem = _verify(request, client_id, client.member)
     if problem:
         return _error(401, "Client.Unauthorized", problem, x_road_id)
-    data_service = data_service_at(
+    purpose = request.GET.get("purpose", "")
+    data_service, grants = data_service_at(
         instance=instance,
         member_class=member_class,
         member_code=member_code,
         subsystem=subsystem,
         code=f"{subsystem}/{service_name}",
+        asking=Asking(
+            client=client, subject=subject_reference(national_id=subject), purpose=purpose
+        ),
     )
     if data_service is None:
         return _error(404, "Server.ServerProxy.UnknownService", "unknown service", x_road_id)
@@ -159,8 +164,9 @@ def rest(
             client=client,
             service_code=data_service.code,
             service=data_service,
+            grants=grants,
             national_id=subject,
-            purpose=request.GET.get("purpose", ""),
+            purpose=purpose,
             case_reference=request.headers.get("X-Road-Issue", "")[:20],
             official_reference_text=request.headers.get("X-Road-UserId", ""),
             basis_attested=client.member.agency_id is None,
