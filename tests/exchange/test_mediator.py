@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import pytest
+from django.db import IntegrityError
 from django.test import Client
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from ventanilla.core.errors import (
     ExchangeSubjectUnknownError,
 )
 from ventanilla.exchange import providers
-from ventanilla.exchange.models import Call, Consent, DataService
+from ventanilla.exchange.models import Call, Consent, DataService, SeenRequest
 from ventanilla.exchange.services import (
     access_right_grant,
     access_right_revoke,
@@ -33,8 +34,11 @@ from ventanilla.exchange.services import (
     exchange_call,
 )
 from ventanilla.identity.models import Agency
+from ventanilla.ledger import merkle
 from ventanilla.ledger.models import Entry
 from ventanilla.ledger.pseudonyms import subject_reference
+from ventanilla.ledger.services import ledger_checkpoint
+from ventanilla.ledger.verify import ledger_verify
 from ventanilla.registries.models import Person
 from ventanilla.registries.schemas import SCHEMAS
 from ventanilla.registries.services import person_birth_register
@@ -78,6 +82,37 @@ def test_an_agency_with_an_open_case_about_the_person_gets_their_data(
         "outcome": "completed",
     }
     assert national_id not in Entry.objects.get(pk=result.call.ledger_index).data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_call_log_commits_on_its_own_whole_or_not_at_all(
+    mediator: dict[str, Any],
+    case: Case,
+) -> None:
+    # Outside any transaction (as in a request), PostgreSQL writes the request id, the
+    # ledger entry and the call in one statement; SQLite in one transaction.
+    national_id = case.applicant.national_id
+    done = _call(mediator, national_id, case_reference=case.reference, x_road_id="a" * 32)
+    with pytest.raises(ExchangeNoLegalBasisError):
+        _call(mediator, national_id, purpose="marketing", x_road_id="b" * 32)
+    entries = Entry.objects.count()
+    with pytest.raises(IntegrityError):  # a replayed request id: nothing of it is written
+        _call(mediator, national_id, case_reference=case.reference, x_road_id="a" * 32)
+    assert Entry.objects.count() == entries
+    calls = list(Call.objects.order_by("pk"))
+    assert [(c.outcome, c.reason) for c in calls] == [
+        ("completed", ""),
+        ("refused", "no_legal_basis"),
+    ]
+    assert calls[0].pk == done.call.pk and calls[0].ledger_index == done.call.ledger_index
+    assert SeenRequest.objects.count() == 2
+    for call in calls:
+        entry = Entry.objects.get(pk=call.ledger_index)
+        assert json.loads(entry.data)["index"] == entry.leaf_index
+        assert entry.kind == f"exchange.call.{call.outcome}"
+        assert bytes(entry.leaf_hash) == merkle.leaf_hash(entry.data.encode())
+    assert ledger_checkpoint() is not None
+    assert ledger_verify().ok
 
 
 def test_a_system_without_an_access_right_is_refused_and_the_refusal_logged(

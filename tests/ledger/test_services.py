@@ -17,9 +17,12 @@ from ventanilla.core.errors import LedgerRecordTypeError
 from ventanilla.ledger import merkle, note, tiles
 from ventanilla.ledger.models import Checkpoint, Entry, Tile
 from ventanilla.ledger.services import (
+    canonical_json,
     ledger_append,
     ledger_checkpoint,
     ledger_pending,
+    ledger_prepare,
+    time_text,
     verifier_key,
 )
 
@@ -39,6 +42,47 @@ def test_an_entry_is_its_canonical_json_hashed_as_an_rfc_9162_leaf(append: Appen
     }
     assert entry.data == json.dumps(record, sort_keys=True, separators=(",", ":"))
     assert bytes(entry.leaf_hash) == hashlib.sha256(b"\x00" + entry.data.encode()).digest()
+
+
+@pytest.mark.parametrize(
+    ("agency", "body", "subject"),
+    [
+        ("", {}, ""),
+        ("civil-registry", {"index": 9, "note": 'Año "índice":3'}, "f" * 32),
+        ("z", {"nested": {"list": [1, None, True]}}, "0" * 32),
+    ],
+)
+def test_a_prepared_entry_is_its_canonical_json_split_at_the_index(
+    agency: str, body: dict[str, Any], subject: str
+) -> None:
+    # PostgreSQL puts the index between the halves on the server (ledger migration 0002).
+    prepared = ledger_prepare(
+        kind="tests.thing.happened", body=body, agency=agency, subject=subject, case_reference="C"
+    )
+    for index in (0, 7, 123_456_789):
+        whole = {
+            "index": index,
+            "type": "tests.thing.happened",
+            "time": time_text(prepared.at),
+            "agency": agency,
+            "subject": subject,
+            "case": "C",
+            "body": body,
+        }
+        assert prepared.data(index) == canonical_json(whole)
+
+
+def test_the_stored_entry_is_the_one_returned_byte_for_byte(db: None) -> None:
+    with transaction.atomic():
+        first = ledger_append(kind="tests.thing.happened", body={"note": "ñandú ✓"})
+        second = ledger_append(kind="tests.thing.happened", body={})
+    assert (first.leaf_index, second.leaf_index) == (0, 1)
+    for entry in (first, second):
+        stored = Entry.objects.get(pk=entry.leaf_index)
+        assert stored.data == entry.data
+        assert bytes(stored.leaf_hash) == bytes(entry.leaf_hash)
+        assert bytes(stored.leaf_hash) == merkle.leaf_hash(stored.data.encode())
+        assert (stored.kind, stored.at) == (entry.kind, entry.at)
 
 
 def test_an_unregistered_record_type_is_refused_and_nothing_is_written(db: None) -> None:

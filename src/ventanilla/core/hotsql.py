@@ -3,7 +3,7 @@ call log), run on the database driver's own cursor.
 
 Django's cursor wrapper costs about as much as SQLite takes to run a small statement
 (10-15 µs: a new wrapper per cursor, the placeholders rewritten by a regular expression
-on every call, the debug and wrapper hooks), and a mediated call runs seven of them
+on every call, the debug and wrapper hooks), and a mediated call runs four to six of them
 (bench/exchange.py). On PostgreSQL they are prepared on the server, once per connection
 (settings: ``prepare_threshold``), which saves PostgreSQL parsing and planning them again.
 Here a statement's placeholders are rewritten once, database errors still come out as

@@ -456,33 +456,45 @@ class Asking:
     client: Subsystem
     subject: str  # the person's pseudonym
     purpose: str
+    x_road_id: str = ""  # the request's id, when it came from another system
 
 
 @dataclass(frozen=True)
 class Grants:
-    """Whether the client holds a live access right to the service, and whether the
-    person has a live consent for the purpose with the client's member."""
+    """Whether the client holds a live access right to the service, whether the person
+    has a live consent for the purpose with the client's member, and whether a request
+    with the same X-Road-Id was logged already (a replay)."""
 
     access: bool
     consent: bool
+    replayed: bool = False
 
 
 NO_GRANTS = Grants(access=False, consent=False)
 
-# Both grants as columns of one statement, about the data service ``s``: every mediated
-# call asks them, so they come with the data service (or on their own, ``call_grants``).
+# The grants and the replay check as columns of one statement, about the data service
+# ``s``: every mediated call asks them, so they come with the data service (or on their
+# own, ``call_grants``).
 _GRANTS = (
     f"EXISTS (SELECT 1 FROM {AccessRight._meta.db_table} r"  # noqa: S608 - our tables
     " WHERE r.service_id = s.id AND r.client_id = %s AND r.revoked_at IS NULL),"
     f" EXISTS (SELECT 1 FROM {Consent._meta.db_table} c WHERE c.subject = %s"
     " AND c.recipient_id = %s AND c.purpose = %s AND c.revoked_at IS NULL"
-    " AND c.expires_at > %s)"
+    " AND c.expires_at > %s),"
+    f" EXISTS (SELECT 1 FROM {SeenRequest._meta.db_table} q WHERE q.x_road_id = %s)"
 )
 
 
 def _grants_params(asking: Asking) -> list[Any]:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return [asking.client.pk, asking.subject, asking.client.member_id, asking.purpose, now]
+    return [
+        asking.client.pk,
+        asking.subject,
+        asking.client.member_id,
+        asking.purpose,
+        now,
+        asking.x_road_id,
+    ]
 
 
 @functools.cache
@@ -509,10 +521,14 @@ def _service_with_grants(
     where: str, params: list[Any], asking: Asking
 ) -> tuple[DataService | None, Grants]:
     sql, values = _service_sql(where), [*_grants_params(asking), *params]
-    service, extras = _kept("service", sql, values, _service_build, extra=2)
+    service, extras = _kept("service", sql, values, _service_build, extra=3)
     if service is None:
         return None, NO_GRANTS
-    return service, Grants(access=bool(extras[0]), consent=bool(extras[1]))
+    return service, _grants(extras)
+
+
+def _grants(row: tuple[Any, ...]) -> Grants:
+    return Grants(access=bool(row[0]), consent=bool(row[1]), replayed=bool(row[2]))
 
 
 def data_service_for_call(*, code: str, asking: Asking) -> tuple[DataService | None, Grants]:
@@ -547,7 +563,7 @@ def _grants_sql() -> str:
 def call_grants(*, service: DataService, asking: Asking) -> Grants:
     """What ``asking`` is granted for ``service`` (when the service is already in hand)."""
     row = hotsql.fetch_one(_grants_sql(), [*_grants_params(asking), service.pk])
-    return Grants(access=bool(row[0]), consent=bool(row[1])) if row else NO_GRANTS
+    return _grants(row) if row else NO_GRANTS
 
 
 def subsystem_at(
@@ -577,11 +593,3 @@ def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
         lambda pk: Subsystem.objects.select_related("member__agency").filter(pk=pk).first(),
     )
     return found  # type: ignore[no-any-return]
-
-
-def request_seen(*, x_road_id: str) -> bool:
-    """Whether a request with this X-Road-Id was logged already (a replay)."""
-    return hotsql.fetch_one(_SEEN, [x_road_id]) is not None
-
-
-_SEEN = f"SELECT 1 FROM {SeenRequest._meta.db_table} WHERE x_road_id = %s"  # noqa: S608

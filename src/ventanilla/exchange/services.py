@@ -53,7 +53,12 @@ from ventanilla.exchange.selectors import Asking, Grants, call_grants, data_serv
 from ventanilla.identity.enums import Role
 from ventanilla.identity.models import User
 from ventanilla.ledger.pseudonyms import official_reference, subject_reference
-from ventanilla.ledger.services import ledger_append
+from ventanilla.ledger.services import (
+    APPEND_FUNCTION,
+    ledger_append,
+    ledger_append_prepared,
+    ledger_prepare,
+)
 
 
 @dataclass(frozen=True)
@@ -553,74 +558,102 @@ def _log(
         else CallOutcome.FAILED
     )
     now = timezone.now()
+    append = ledger_prepare(
+        kind="exchange.call.completed" if error is None else "exchange.call.refused",
+        agency=client.member.slug,
+        subject=subject,
+        case_reference=case_reference,
+        at=now,
+        body={
+            "client": str(client),
+            "service": f"{service.provider}/{service.code}",
+            "purpose": purpose,
+            "outcome": outcome.value,
+            **({"reason": error.reason} if error is not None else {}),
+        },
+    )
+    call = Call(
+        at=now,
+        client=client,
+        service=service,
+        subject=subject,
+        purpose=purpose,
+        case_reference=case_reference,
+        application=uuid.UUID(application) if application else None,
+        applied_for_id=applied_for,
+        user_reference=user_reference,
+        outcome=outcome,
+        reason=error.reason if error is not None else "",
+        duration_ms=round((time.monotonic() - started) * 1000),
+    )
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor == "postgresql" and not db.in_atomic_block:
+        # One statement, its own transaction: the request id, the ledger entry and the
+        # call, in one round trip instead of seven (BEGIN, the request id, the appenders'
+        # lock, the last index, the entry, the call, COMMIT).
+        seen = [x_road_id, db.ops.adapt_datetimefield_value(now)] if x_road_id else []
+        row = hotsql.fetch_one(
+            _call_insert(_call_columns(), seen=bool(x_road_id), ledger=True),
+            [*seen, *_call_values(call), *append.params()],
+        )
+        call.pk, call.ledger_index = row  # type: ignore[misc] # RETURNING answers the row
+        return call
     with transaction.atomic(durable=True):
         if x_road_id:  # unique: the same request twice at once fails here
-            hotsql.execute(_SEEN_INSERT, [x_road_id, connection.ops.adapt_datetimefield_value(now)])
-        entry = ledger_append(
-            kind="exchange.call.completed" if error is None else "exchange.call.refused",
-            agency=client.member.slug,
-            subject=subject,
-            case_reference=case_reference,
-            at=now,
-            body={
-                "client": str(client),
-                "service": f"{service.provider}/{service.code}",
-                "purpose": purpose,
-                "outcome": outcome.value,
-                **({"reason": error.reason} if error is not None else {}),
-            },
+            hotsql.execute(_SEEN_INSERT, [x_road_id, db.ops.adapt_datetimefield_value(now)])
+        call.ledger_index = ledger_append_prepared(append).leaf_index
+        row = hotsql.fetch_one(
+            _call_insert((*_call_columns(), "ledger_index"), seen=False, ledger=False),
+            [*_call_values(call), call.ledger_index],
         )
-        call = Call(
-            at=now,
-            client=client,
-            service=service,
-            subject=subject,
-            purpose=purpose,
-            case_reference=case_reference,
-            application=uuid.UUID(application) if application else None,
-            applied_for_id=applied_for,
-            user_reference=user_reference,
-            outcome=outcome,
-            reason=error.reason if error is not None else "",
-            duration_ms=round((time.monotonic() - started) * 1000),
-            ledger_index=entry.leaf_index,
-        )
-        call.pk = _insert(call)
+        call.pk = row[0]  # type: ignore[index] # RETURNING answers the row inserted
         return call
 
 
 _SEEN_INSERT = f"INSERT INTO {SeenRequest._meta.db_table} (x_road_id, at) VALUES (%s, %s)"  # noqa: S608
 
 
-def _insert(call: Call) -> int:
-    """Insert ``call`` with one prepared statement and return its id: the ORM's save costs
-    more than the insert itself, and there is one in every mediated call (as the ledger's
-    append). Plain strings, integers and nulls go as they are; anything else (the time,
-    the application's id, the outcome) as the field prepares it for the database."""
-    fields = _call_fields()
+def _call_values(call: Call) -> list[Any]:
+    """The call's values for ``_call_columns``, inserted with one prepared statement: the
+    ORM's save costs more than the insert itself, and there is one in every mediated call
+    (as the ledger's append). Plain strings, integers and nulls go as they are; anything
+    else (the time, the application's id, the outcome) as the field prepares it."""
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: each field would ask it again
     values = []
-    for field in fields:
+    for field in _call_fields():
         value = getattr(call, field.attname)
         if value is not None and type(value) not in (str, int):
             value = field.get_db_prep_save(value, db)
         values.append(value)
-    row = hotsql.fetch_one(_call_insert(tuple(f.column for f in fields)), values)
-    return int(row[0])  # type: ignore[index] # RETURNING answers the row inserted
+    return values
 
 
 @functools.cache
 def _call_fields() -> list[Any]:
-    return [f for f in Call._meta.concrete_fields if not f.primary_key]
+    return [f for f in Call._meta.concrete_fields if not f.primary_key and f.name != "ledger_index"]
 
 
 @functools.cache
-def _call_insert(columns: tuple[str, ...]) -> str:
+def _call_columns() -> tuple[str, ...]:
+    return tuple(f.column for f in _call_fields())
+
+
+@functools.cache
+def _call_insert(columns: tuple[str, ...], *, seen: bool, ledger: bool) -> str:
+    """INSERT the call (``columns``), answering its id and ledger index. With ``ledger``
+    (PostgreSQL) the statement appends the ledger entry too, and the call gets its index;
+    with ``seen`` it first inserts the request id (the function's and the seen-request's
+    placeholders come after and before the call's)."""
     quote = connection.ops.quote_name
-    return (
-        f"INSERT INTO {quote(Call._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote('id')}"
+    names = [*columns, "ledger_index"] if ledger else list(columns)
+    values = ["%s"] * len(columns) + ([APPEND_FUNCTION] if ledger else [])
+    statement = (
+        f"INSERT INTO {quote(Call._meta.db_table)} ({', '.join(map(quote, names))}) "  # noqa: S608
+        f"VALUES ({', '.join(values)}) RETURNING {quote('id')}, {quote('ledger_index')}"
     )
+    if seen:
+        statement = f"WITH seen AS ({_SEEN_INSERT}) {statement}"
+    return statement
 
 
 def seen_requests_prune() -> int:

@@ -37,7 +37,7 @@ from ventanilla.core.errors import (
     NotFoundError,
 )
 from ventanilla.exchange.models import Member
-from ventanilla.exchange.selectors import Asking, data_service_at, request_seen, subsystem_at
+from ventanilla.exchange.selectors import Asking, data_service_at, subsystem_at
 from ventanilla.exchange.services import exchange_call
 from ventanilla.exchange.signing import COVERED, Keys, Message
 from ventanilla.ledger.pseudonyms import subject_reference
@@ -88,8 +88,8 @@ def _error(status: int, kind: str, message: str, x_road_id: str = "") -> HttpRes
 
 
 def _verify(request: HttpRequest, client: ClientId, member: Member) -> str:
-    """Check the signature (by the client's member), its age, and that the request id is
-    new; returns the problem, or "" when all is well."""
+    """Check the signature (by the client's member) and its age; returns the problem, or
+    "" when all is well. (Whether the request id is new comes with the data service.)"""
     message = Message(request.method or "GET", request.build_absolute_uri(), request.headers)
     skew = dt.timedelta(seconds=settings.VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS)
     try:
@@ -107,9 +107,7 @@ def _verify(request: HttpRequest, client: ClientId, member: Member) -> str:
     created = dt.datetime.fromtimestamp(int(result.parameters["created"]), tz=dt.UTC)
     if created - timezone.now() > skew:
         return "the signature was made in the future: check the clocks"
-    if request_seen(x_road_id=request.headers["X-Road-Id"]):
-        return REPLAYED
-    return ""  # the id is recorded with the call's log, in the same transaction
+    return ""
 
 
 @csrf_exempt
@@ -154,11 +152,16 @@ def rest(
         subsystem=subsystem,
         code=f"{subsystem}/{service_name}",
         asking=Asking(
-            client=client, subject=subject_reference(national_id=subject), purpose=purpose
+            client=client,
+            subject=subject_reference(national_id=subject),
+            purpose=purpose,
+            x_road_id=x_road_id,
         ),
     )
     if data_service is None:
         return _error(404, "Server.ServerProxy.UnknownService", "unknown service", x_road_id)
+    if grants.replayed:  # the id is recorded with the call's log, in the same transaction
+        return _error(401, "Client.Unauthorized", REPLAYED, x_road_id)
     try:
         result = exchange_call(
             client=client,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -86,20 +87,102 @@ def _head_next(name: str, *, by: int) -> int:
 
 
 def _next_index() -> int:
-    """The index the next entry gets: one past the last, with appenders taking turns.
-
-    SQLite's write transactions (BEGIN IMMEDIATE) already run one at a time; PostgreSQL's
-    appenders take a transaction-scoped advisory lock first, so the next one reads MAX
-    only after this one has committed or rolled back. Either way no two entries share an
-    index and a rollback leaves no gap, and nothing is written but the entry itself.
-    """
-    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-        hotsql.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+    """The index the next entry gets on SQLite: one past the last. Its write transactions
+    (BEGIN IMMEDIATE) run one at a time, so no two entries share an index and a rollback
+    leaves no gap. (PostgreSQL's appenders take turns in ``ventanilla_ledger_append``.)"""
     row = hotsql.fetch_one(_LAST, [])
     return 0 if row is None or row[0] is None else int(row[0]) + 1
 
 
 _LAST = f"SELECT MAX(leaf_index) FROM {Entry._meta.db_table}"  # noqa: S608 - ours
+
+# PostgreSQL: the advisory lock, the MAX and the INSERT of ``_next_index`` and ``_INSERT``
+# in one round trip (ledger migration 0002). Appenders take the transaction-scoped lock
+# first, so each reads MAX only after the one before has committed or rolled back.
+APPEND_FUNCTION = "ventanilla_ledger_append(%s, %s, %s, %s, %s, %s, %s, %s)"
+
+
+@dataclass(frozen=True)
+class Append:
+    """An entry ready to append: everything but its index, which is only known once the
+    appender's turn has come. Its canonical JSON is ``before``, the index, ``after``."""
+
+    kind: str
+    at: dt.datetime
+    agency: str
+    subject: str
+    case_reference: str
+    before: str
+    after: str
+
+    def data(self, index: int) -> str:
+        return f"{self.before}{index}{self.after}"
+
+    def params(self) -> list[Any]:
+        """The values of ``APPEND_FUNCTION``'s placeholders."""
+        at = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(self.at)
+        return [
+            APPEND_LOCK,
+            self.kind,
+            at,
+            self.agency,
+            self.subject,
+            self.case_reference,
+            self.before,
+            self.after,
+        ]
+
+    def entry(self, index: int) -> Entry:
+        """The entry as appended at ``index`` (saved: it is not saved again)."""
+        data = self.data(index)
+        entry = Entry(
+            leaf_index=index,
+            kind=self.kind,
+            at=self.at,
+            agency=self.agency,
+            subject=self.subject,
+            case_reference=self.case_reference,
+            data=data,
+            leaf_hash=merkle.leaf_hash(data.encode()),
+        )
+        entry._state.adding = False
+        entry._state.db = DEFAULT_DB_ALIAS
+        return entry
+
+
+def ledger_prepare(
+    *,
+    kind: str,
+    body: dict[str, Any],
+    agency: str = "",
+    subject: str = "",
+    case_reference: str = "",
+    at: dt.datetime | None = None,
+) -> Append:
+    """Check an entry and write its canonical JSON around the index it will get.
+
+    ``ledger_append`` appends it; a statement on PostgreSQL that records a change can
+    append it too, with ``APPEND_FUNCTION`` and ``Append.params`` (the mediator's call log
+    does: the call and its entry in one round trip). ``subject`` is a pseudonym
+    (``pseudonyms.subject_reference``), never a national id, and ``body`` holds no personal
+    data: reasons and notes go in as keyed digests.
+    """
+    record_type_check(kind)
+    _check_body(body)
+    at = at or timezone.now()
+    # The keys sorted as canonical_json sorts them: agency, body, case | index | subject,
+    # time, type; each half is that part of the whole entry's canonical JSON.
+    head = canonical_json({"agency": agency, "body": body, "case": case_reference})
+    tail = canonical_json({"subject": subject, "time": time_text(at), "type": kind})
+    return Append(
+        kind=kind,
+        at=at,
+        agency=agency,
+        subject=subject,
+        case_reference=case_reference,
+        before=head[:-1] + ',"index":',
+        after="," + tail[1:],
+    )
 
 
 def ledger_append(
@@ -117,54 +200,44 @@ def ledger_append(
     ``subject`` is a pseudonym (``pseudonyms.subject_reference``), never a national id,
     and ``body`` holds no personal data: reasons and notes go in as keyed digests.
     """
-    record_type_check(kind)
+    return ledger_append_prepared(
+        ledger_prepare(
+            kind=kind,
+            body=body,
+            agency=agency,
+            subject=subject,
+            case_reference=case_reference,
+            at=at,
+        )
+    )
+
+
+def ledger_append_prepared(append: Append) -> Entry:
+    """Append the entry ``ledger_prepare`` made (see ``ledger_append``)."""
     db = connections[DEFAULT_DB_ALIAS]  # once: each access through the proxy costs a µs
     if not db.in_atomic_block:
         raise LedgerRecordTypeError(
             "A ledger entry is appended inside the transaction of the change it records."
         )
-    _check_body(body)
-    index = _next_index()
-    at = at or timezone.now()
-    data = canonical_json(
-        {
-            "index": index,
-            "type": kind,
-            "time": time_text(at),
-            "agency": agency,
-            "subject": subject,
-            "case": case_reference,
-            "body": body,
-        }
-    )
-    leaf = merkle.leaf_hash(data.encode())
-    entry = Entry(
-        leaf_index=index,
-        kind=kind,
-        at=at,
-        agency=agency,
-        subject=subject,
-        case_reference=case_reference,
-        data=data,
-        leaf_hash=leaf,
-    )
+    if db.vendor == "postgresql":
+        row = hotsql.fetch_one(f"SELECT {APPEND_FUNCTION}", append.params())
+        return append.entry(int(row[0]))  # type: ignore[index] # the function answers
     # One prepared INSERT instead of Model.save(): the ORM's save costs more than the
     # insert itself, and an append sits inside every case transaction (bench/ledger.py).
+    entry = append.entry(_next_index())
     hotsql.execute(
         _INSERT,
         [
-            index,
-            kind,
-            db.ops.adapt_datetimefield_value(at),
-            agency,
-            subject,
-            case_reference,
-            data,
-            leaf,
+            entry.leaf_index,
+            entry.kind,
+            db.ops.adapt_datetimefield_value(entry.at),
+            entry.agency,
+            entry.subject,
+            entry.case_reference,
+            entry.data,
+            entry.leaf_hash,
         ],
     )
-    entry._state.adding = False
-    entry._state.db = connection.alias
     return entry
 
 
