@@ -107,6 +107,43 @@ def test_a_malformed_x_road_client_gets_a_clear_400(
     assert message in response.json()["message"]
 
 
+def test_an_unknown_client_is_refused_with_401_whatever_the_path(
+    mediator: dict[str, Any], case: Case
+) -> None:
+    path, headers = _signed(mediator["client"], case.applicant.national_id)
+    for client in (
+        "TEST/GOV/treasury/unknown",
+        "TEST/GOV/nobody/benefits",
+        "OTHER/GOV/treasury/benefits",
+    ):
+        sent = {**headers, "X-Road-Client": client}
+        for target in (path, path.replace("population/person", "population/nothing")):
+            response = Client().get(target, headers=sent)
+            assert response.status_code == 401, (client, target)
+            assert response.json()["message"] == "unknown X-Road-Client"
+    assert not Call.objects.exists()
+
+
+def test_an_unknown_service_is_a_404_once_the_signature_verifies(
+    mediator: dict[str, Any], case: Case
+) -> None:
+    subject = case.applicant.national_id
+    for path in (
+        PATH.format(subject=subject, purpose="x").replace("population/person", "population/pets"),
+        PATH.format(subject=subject, purpose="x").replace("/registry/", "/treasury/"),
+        PATH.format(subject=subject, purpose="x").replace("/TEST/", "/OTHER/"),
+    ):
+        sent = request_headers(client=mediator["client"])
+        url = f"http://testserver{path}"
+        sign_request(method="GET", url=url, headers=sent, member_id=str(mediator["treasury"]))
+        response = Client().get(path, headers=sent)
+        assert response.status_code == 404, path
+        assert response["X-Road-Error"] == "Server.ServerProxy.UnknownService"
+        unsigned = {k: v for k, v in sent.items() if not k.startswith("Signature")}
+        assert Client().get(path, headers=unsigned).status_code == 401
+    assert not Call.objects.exists()
+
+
 def test_an_unsigned_request_is_refused_with_401(mediator: dict[str, Any], case: Case) -> None:
     path, headers = _signed(mediator["client"], case.applicant.national_id)
     del headers["Signature"], headers["Signature-Input"]

@@ -431,15 +431,23 @@ def _kept(
     if row is None:
         return None, ()
     columns, extras = (row[:-extra], row[-extra:]) if extra else (row, ())
+    return _keep(kind, columns, build), extras
+
+
+def _keep(kind: str, columns: tuple[Any, ...], build: Callable[[int], Any]) -> Any:
+    """The object ``build`` makes from the id in ``columns[0]``, kept per process under
+    all of ``columns``; None if the columns are empty (an outer join found nothing)."""
+    if columns[0] is None:
+        return None
     key = (connection.alias, kind, *columns)
     found = _KEPT.get(key)
     if found is None:
-        found = build(row[0])  # None if it was deleted meanwhile
+        found = build(columns[0])  # None if it was deleted meanwhile
         if found is not None:
             if len(_KEPT) >= 512:
                 _KEPT.clear()
             _KEPT[key] = found
-    return found, extras
+    return found
 
 
 def _member_join(member: str) -> str:
@@ -456,7 +464,6 @@ class Asking:
     client: Subsystem
     subject: str  # the person's pseudonym
     purpose: str
-    x_road_id: str = ""  # the request's id, when it came from another system
 
 
 @dataclass(frozen=True)
@@ -472,17 +479,27 @@ class Grants:
 
 NO_GRANTS = Grants(access=False, consent=False)
 
-# The grants and the replay check as columns of one statement, about the data service
-# ``s``: every mediated call asks them, so they come with the data service (or on their
-# own, ``call_grants``).
-_GRANTS = (
-    f"EXISTS (SELECT 1 FROM {AccessRight._meta.db_table} r"  # noqa: S608 - our tables
-    " WHERE r.service_id = s.id AND r.client_id = %s AND r.revoked_at IS NULL),"
-    f" EXISTS (SELECT 1 FROM {Consent._meta.db_table} c WHERE c.subject = %s"
-    " AND c.recipient_id = %s AND c.purpose = %s AND c.revoked_at IS NULL"
-    " AND c.expires_at > %s),"
-    f" EXISTS (SELECT 1 FROM {SeenRequest._meta.db_table} q WHERE q.x_road_id = %s)"
-)
+
+# The grants (and, for a request from another system, the replay check) as columns of
+# one statement, about the data service ``s``: every mediated call asks them, so they come
+# with the data service (or on their own, ``call_grants``).
+def _grants_sql_for(client: str, member: str, *, replay: bool = False) -> str:
+    """The columns, for the client subsystem ``client`` of member ``member`` (a
+    placeholder each, or the columns of a joined client)."""
+    sql = (
+        f"EXISTS (SELECT 1 FROM {AccessRight._meta.db_table} r"  # noqa: S608 - our tables
+        f" WHERE r.service_id = s.id AND r.client_id = {client} AND r.revoked_at IS NULL),"
+        f" EXISTS (SELECT 1 FROM {Consent._meta.db_table} c WHERE c.subject = %s"
+        f" AND c.recipient_id = {member} AND c.purpose = %s AND c.revoked_at IS NULL"
+        " AND c.expires_at > %s)"
+    )
+    if replay:
+        seen = SeenRequest._meta.db_table
+        sql += f", EXISTS (SELECT 1 FROM {seen} q WHERE q.x_road_id = %s)"  # noqa: S608
+    return sql
+
+
+_GRANTS = _grants_sql_for("%s", "%s")
 
 
 def _grants_params(asking: Asking) -> list[Any]:
@@ -493,18 +510,12 @@ def _grants_params(asking: Asking) -> list[Any]:
         asking.client.member_id,
         asking.purpose,
         now,
-        asking.x_road_id,
     ]
 
 
 @functools.cache
 def _service_sql(where: str) -> str:
-    columns = [
-        *_columns("s", DataService),
-        *_columns("p", Subsystem),
-        *_columns("m", Member),
-        *_columns("a", Agency),
-    ]
+    columns = [*_columns("s", DataService), *_subsystem_columns("p", "m", "a")]
     return (
         f"SELECT {', '.join(columns)}, {_GRANTS} FROM {DataService._meta.db_table} s"  # noqa: S608
         f" JOIN {Subsystem._meta.db_table} p ON p.id = s.provider_id"
@@ -521,14 +532,15 @@ def _service_with_grants(
     where: str, params: list[Any], asking: Asking
 ) -> tuple[DataService | None, Grants]:
     sql, values = _service_sql(where), [*_grants_params(asking), *params]
-    service, extras = _kept("service", sql, values, _service_build, extra=3)
+    service, extras = _kept("service", sql, values, _service_build, extra=2)
     if service is None:
         return None, NO_GRANTS
     return service, _grants(extras)
 
 
 def _grants(row: tuple[Any, ...]) -> Grants:
-    return Grants(access=bool(row[0]), consent=bool(row[1]), replayed=bool(row[2]))
+    replayed = len(row) > 2 and bool(row[2])
+    return Grants(access=bool(row[0]), consent=bool(row[1]), replayed=replayed)
 
 
 def data_service_for_call(*, code: str, asking: Asking) -> tuple[DataService | None, Grants]:
@@ -537,22 +549,93 @@ def data_service_for_call(*, code: str, asking: Asking) -> tuple[DataService | N
     return _service_with_grants("s.code = %s", [code], asking)
 
 
-def data_service_at(
+@dataclass(frozen=True)
+class Addressed:
+    """What a request to the X-Road endpoint names: the calling subsystem (None if there
+    is none), the data service (None if there is none) and, when both are known, what the
+    client is granted for it."""
+
+    client: Subsystem | None
+    service: DataService | None
+    grants: Grants
+
+
+def xroad_addressed(
     *,
-    instance: str,
-    member_class: str,
-    member_code: str,
-    subsystem: str,
-    code: str,
-    asking: Asking,
-) -> tuple[DataService | None, Grants]:
-    """The data service an X-Road path names (``/r1/{instance}/{class}/{code}/{subsystem}/
-    {service}``), with its provider, member and agency, and what ``asking`` is granted
-    for it; (None, NO_GRANTS) if there is none."""
-    where = "s.code = %s AND p.code = %s AND m.instance = %s AND m.member_class = %s"
-    where += " AND m.member_code = %s"
-    params = [code, subsystem, instance, member_class, member_code]
-    return _service_with_grants(where, params, asking)
+    client: tuple[str, str, str, str],
+    service: tuple[str, str, str, str, str],
+    subject: str,
+    purpose: str,
+    x_road_id: str,
+) -> Addressed:
+    """The client (``X-Road-Client``: instance, class, code, subsystem), the data service
+    the path names (``/r1/{instance}/{class}/{code}/{subsystem}/{service}``: those and the
+    service's code) and the grants of the client for the person with pseudonym
+    ``subject`` and ``purpose``, in one statement: every request to the endpoint needs
+    all three, and on PostgreSQL each statement is a round trip."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    row = hotsql.fetch_one(
+        _addressed_sql(),
+        [subject, purpose, now, x_road_id, service[4], service[3], *service[:3], *client[::-1]],
+    )
+    if row is None:
+        return Addressed(client=None, service=None, grants=NO_GRANTS)
+    found_client = _keep("subsystem", row[:_SUBSYSTEM_WIDTH], _subsystem_build)
+    split = _SUBSYSTEM_WIDTH + _SERVICE_WIDTH
+    found_service = _keep("service", row[_SUBSYSTEM_WIDTH:split], _service_build)
+    grants = _grants(row[split:]) if found_service is not None else NO_GRANTS
+    return Addressed(client=found_client, service=found_service, grants=grants)
+
+
+def _subsystem_build(pk: int) -> Subsystem | None:
+    return Subsystem.objects.select_related("member__agency").filter(pk=pk).first()
+
+
+@functools.cache
+def _subsystem_sql(where: str) -> str:
+    return (
+        f"SELECT {', '.join(_subsystem_columns('p', 'm', 'a'))}"  # noqa: S608
+        f" FROM {Subsystem._meta.db_table} p" + _member_join("p.member_id") + f" WHERE {where}"
+    )
+
+
+def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
+    found, _extras = _kept("subsystem", _subsystem_sql(where), params, _subsystem_build)
+    return found  # type: ignore[no-any-return]
+
+
+def _subsystem_columns(subsystem: str, member: str, agency: str) -> list[str]:
+    return [
+        *_columns(subsystem, Subsystem),
+        *_columns(member, Member),
+        *_columns(agency, Agency),
+    ]
+
+
+_SUBSYSTEM_WIDTH = sum(len(model._meta.concrete_fields) for model in (Subsystem, Member, Agency))
+_SERVICE_WIDTH = len(DataService._meta.concrete_fields) + _SUBSYSTEM_WIDTH
+
+
+@functools.cache
+def _addressed_sql() -> str:
+    columns = [
+        *_subsystem_columns("k", "km", "ka"),
+        *_columns("s", DataService),
+        *_subsystem_columns("p", "m", "a"),
+    ]
+    return (
+        f"SELECT {', '.join(columns)}, {_grants_sql_for('k.id', 'k.member_id', replay=True)}"  # noqa: S608
+        f" FROM {Subsystem._meta.db_table} k"
+        f" JOIN {Member._meta.db_table} km ON km.id = k.member_id"
+        f" LEFT JOIN {Agency._meta.db_table} ka ON ka.id = km.agency_id"
+        f" LEFT JOIN ({DataService._meta.db_table} s"
+        f" JOIN {Subsystem._meta.db_table} p ON p.id = s.provider_id"
+        + _member_join("p.member_id")
+        + ") ON s.code = %s AND p.code = %s AND m.instance = %s AND m.member_class = %s"
+        " AND m.member_code = %s"
+        " WHERE k.code = %s AND km.member_code = %s AND km.member_class = %s"
+        " AND km.instance = %s"
+    )
 
 
 @functools.cache
@@ -564,32 +647,3 @@ def call_grants(*, service: DataService, asking: Asking) -> Grants:
     """What ``asking`` is granted for ``service`` (when the service is already in hand)."""
     row = hotsql.fetch_one(_grants_sql(), [*_grants_params(asking), service.pk])
     return _grants(row) if row else NO_GRANTS
-
-
-def subsystem_at(
-    *, instance: str, member_class: str, member_code: str, code: str
-) -> Subsystem | None:
-    """The subsystem an X-Road client id names, with its member and agency; None if
-    there is none."""
-    where = "p.code = %s AND m.instance = %s AND m.member_class = %s AND m.member_code = %s"
-    return _subsystem_where(where, [code, instance, member_class, member_code])
-
-
-@functools.cache
-def _subsystem_sql(where: str) -> str:
-    columns = [*_columns("p", Subsystem), *_columns("m", Member), *_columns("a", Agency)]
-    return (
-        f"SELECT {', '.join(columns)} FROM {Subsystem._meta.db_table} p"  # noqa: S608
-        + _member_join("p.member_id")
-        + f" WHERE {where}"
-    )
-
-
-def _subsystem_where(where: str, params: list[Any]) -> Subsystem | None:
-    found, _extras = _kept(
-        "subsystem",
-        _subsystem_sql(where),
-        params,
-        lambda pk: Subsystem.objects.select_related("member__agency").filter(pk=pk).first(),
-    )
-    return found  # type: ignore[no-any-return]

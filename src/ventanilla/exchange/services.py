@@ -456,7 +456,7 @@ def exchange_call(
     pseudonym another node gave for its official (X-Road-UserId). ``application`` is the
     public id of the person's own application the look-up is for, its legal basis.
     ``service`` and ``grants`` are for a caller that already read them
-    (``selectors.data_service_at``).
+    (``selectors.xroad_addressed``).
     """
     subject = subject_reference(national_id=national_id)
     asking = Asking(client=client, subject=subject, purpose=purpose)

@@ -37,7 +37,7 @@ from ventanilla.core.errors import (
     NotFoundError,
 )
 from ventanilla.exchange.models import Member
-from ventanilla.exchange.selectors import Asking, data_service_at, subsystem_at
+from ventanilla.exchange.selectors import xroad_addressed
 from ventanilla.exchange.services import exchange_call
 from ventanilla.exchange.signing import COVERED, Keys, Message
 from ventanilla.ledger.pseudonyms import subject_reference
@@ -133,41 +133,35 @@ def rest(
         return _error(
             400, "Client.BadRequest", "the path ends with the service and the subject's id"
         )
-    client = subsystem_at(
-        instance=client_id.instance,
-        member_class=client_id.member_class,
-        member_code=client_id.member_code,
-        code=client_id.subsystem,
+    purpose = request.GET.get("purpose", "")
+    addressed = xroad_addressed(
+        client=(
+            client_id.instance,
+            client_id.member_class,
+            client_id.member_code,
+            client_id.subsystem,
+        ),
+        service=(instance, member_class, member_code, subsystem, f"{subsystem}/{service_name}"),
+        subject=subject_reference(national_id=subject),
+        purpose=purpose,
+        x_road_id=x_road_id,
     )
+    client, data_service = addressed.client, addressed.service
     if client is None:
         return _error(401, "Client.Unauthorized", "unknown X-Road-Client", x_road_id)
     problem = _verify(request, client_id, client.member)
     if problem:
         return _error(401, "Client.Unauthorized", problem, x_road_id)
-    purpose = request.GET.get("purpose", "")
-    data_service, grants = data_service_at(
-        instance=instance,
-        member_class=member_class,
-        member_code=member_code,
-        subsystem=subsystem,
-        code=f"{subsystem}/{service_name}",
-        asking=Asking(
-            client=client,
-            subject=subject_reference(national_id=subject),
-            purpose=purpose,
-            x_road_id=x_road_id,
-        ),
-    )
     if data_service is None:
         return _error(404, "Server.ServerProxy.UnknownService", "unknown service", x_road_id)
-    if grants.replayed:  # the id is recorded with the call's log, in the same transaction
+    if addressed.grants.replayed:  # the id is logged with the call, in its transaction
         return _error(401, "Client.Unauthorized", REPLAYED, x_road_id)
     try:
         result = exchange_call(
             client=client,
             service_code=data_service.code,
             service=data_service,
-            grants=grants,
+            grants=addressed.grants,
             national_id=subject,
             purpose=purpose,
             case_reference=request.headers.get("X-Road-Issue", "")[:20],
