@@ -158,7 +158,7 @@ def test_a_tampered_request_is_refused_with_401(mediator: dict[str, Any], case: 
     other = path.replace(case.applicant.national_id, "1234567890")
     response = Client().get(other, headers=headers)
     assert response.status_code == 401
-    assert "signature does not verify" in response.json()["message"]
+    assert response.json()["message"] == "the request's signature does not verify"
 
 
 def test_a_replayed_request_is_refused_with_401(mediator: dict[str, Any], case: Case) -> None:

@@ -97,7 +97,8 @@ def _verify(request: HttpRequest, client: ClientId, member: Member) -> str:
             signature_algorithm=algorithms.ED25519, key_resolver=Keys(known=member)
         ).verify(message, max_age=skew)
     except HTTPMessageSignaturesException as error:
-        return f"the request's signature does not verify ({error})"
+        detail = str(error)  # the library's reason, when it gives one
+        return "the request's signature does not verify" + (f" ({detail})" if detail else "")
     result = results[0]
     covered = {name.strip('"') for name in result.covered_components}
     if not set(COVERED) <= covered:
