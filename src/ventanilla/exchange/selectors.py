@@ -484,8 +484,8 @@ NO_GRANTS = Grants(access=False, consent=False)
 # one statement, about the data service ``s``: every mediated call asks them, so they come
 # with the data service (or on their own, ``call_grants``).
 def _grants_sql_for(client: str, member: str, *, replay: bool = False) -> str:
-    """The columns, for the client subsystem ``client`` of member ``member`` (a
-    placeholder each, or the columns of a joined client)."""
+    """The columns, for the client subsystem ``client`` of member ``member`` (``%s``
+    each, given as values, or the columns of a joined client)."""
     sql = (
         f"EXISTS (SELECT 1 FROM {AccessRight._meta.db_table} r"  # noqa: S608 - our tables
         f" WHERE r.service_id = s.id AND r.client_id = {client} AND r.revoked_at IS NULL),"

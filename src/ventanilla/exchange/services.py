@@ -593,7 +593,7 @@ def _log(
         # lock, the last index, the entry, the call, COMMIT).
         seen = [x_road_id, db.ops.adapt_datetimefield_value(now)] if x_road_id else []
         row = hotsql.fetch_one(
-            _call_insert(_call_columns(), seen=bool(x_road_id), ledger=True),
+            _call_insert(seen=bool(x_road_id), ledger=True),
             [*seen, *_call_values(call), *append.params()],
         )
         call.pk, call.ledger_index = row  # type: ignore[misc] # RETURNING answers the row
@@ -603,8 +603,7 @@ def _log(
             hotsql.execute(_SEEN_INSERT, [x_road_id, db.ops.adapt_datetimefield_value(now)])
         call.ledger_index = ledger_append_prepared(append).leaf_index
         row = hotsql.fetch_one(
-            _call_insert((*_call_columns(), "ledger_index"), seen=False, ledger=False),
-            [*_call_values(call), call.ledger_index],
+            _call_insert(seen=False, ledger=False), [*_call_values(call), call.ledger_index]
         )
         call.pk = row[0]  # type: ignore[index] # RETURNING answers the row inserted
         return call
@@ -614,7 +613,7 @@ _SEEN_INSERT = f"INSERT INTO {SeenRequest._meta.db_table} (x_road_id, at) VALUES
 
 
 def _call_values(call: Call) -> list[Any]:
-    """The call's values for ``_call_columns``, inserted with one prepared statement: the
+    """The call's values but its ledger index, inserted with one prepared statement: the
     ORM's save costs more than the insert itself, and there is one in every mediated call
     (as the ledger's append). Plain strings, integers and nulls go as they are; anything
     else (the time, the application's id, the outcome) as the field prepares it."""
@@ -634,19 +633,14 @@ def _call_fields() -> list[Any]:
 
 
 @functools.cache
-def _call_columns() -> tuple[str, ...]:
-    return tuple(f.column for f in _call_fields())
-
-
-@functools.cache
-def _call_insert(columns: tuple[str, ...], *, seen: bool, ledger: bool) -> str:
-    """INSERT the call (``columns``), answering its id and ledger index. With ``ledger``
-    (PostgreSQL) the statement appends the ledger entry too, and the call gets its index;
-    with ``seen`` it first inserts the request id (the function's and the seen-request's
-    placeholders come after and before the call's)."""
+def _call_insert(*, seen: bool, ledger: bool) -> str:
+    """INSERT the call (``_call_values``, then its ledger index), answering its id and
+    ledger index. With ``ledger`` (PostgreSQL) the statement appends the ledger entry
+    itself and the call takes its index (``Append.params`` instead of the index); with
+    ``seen`` it first inserts the request id (its two values come first)."""
     quote = connection.ops.quote_name
-    names = [*columns, "ledger_index"] if ledger else list(columns)
-    values = ["%s"] * len(columns) + ([APPEND_FUNCTION] if ledger else [])
+    names = [*(f.column for f in _call_fields()), "ledger_index"]
+    values = ["%s"] * (len(names) - 1) + [APPEND_FUNCTION if ledger else "%s"]
     statement = (
         f"INSERT INTO {quote(Call._meta.db_table)} ({', '.join(map(quote, names))}) "  # noqa: S608
         f"VALUES ({', '.join(values)}) RETURNING {quote('id')}, {quote('ledger_index')}"

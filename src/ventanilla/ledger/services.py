@@ -119,7 +119,7 @@ class Append:
         return f"{self.before}{index}{self.after}"
 
     def params(self) -> list[Any]:
-        """The values of ``APPEND_FUNCTION``'s placeholders."""
+        """The values ``APPEND_FUNCTION`` takes, in order."""
         at = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(self.at)
         return [
             APPEND_LOCK,
