@@ -21,10 +21,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
-from http_message_signatures import (
-    HTTPMessageVerifier,
-    algorithms,
-)
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
 
 from ventanilla.core.errors import (
@@ -39,7 +35,7 @@ from ventanilla.core.errors import (
 from ventanilla.exchange.models import Member
 from ventanilla.exchange.selectors import xroad_addressed
 from ventanilla.exchange.services import exchange_call
-from ventanilla.exchange.signing import COVERED, Keys, Message
+from ventanilla.exchange.signing import COVERED, Keys, Message, verify_request
 from ventanilla.ledger.pseudonyms import subject_reference
 
 REPLAYED = "this X-Road-Id was already used: a replayed request"
@@ -93,19 +89,15 @@ def _verify(request: HttpRequest, client: ClientId, member: Member) -> str:
     message = Message(request.method or "GET", request.build_absolute_uri(), request.headers)
     skew = dt.timedelta(seconds=settings.VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS)
     try:
-        results = HTTPMessageVerifier(
-            signature_algorithm=algorithms.ED25519, key_resolver=Keys(known=member)
-        ).verify(message, max_age=skew)
+        verified = verify_request(message, keys=Keys(known=member), max_age=skew)
     except HTTPMessageSignaturesException as error:
         detail = str(error)  # the library's reason, when it gives one
         return "the request's signature does not verify" + (f" ({detail})" if detail else "")
-    result = results[0]
-    covered = {name.strip('"') for name in result.covered_components}
-    if not set(COVERED) <= covered:
+    if not set(COVERED) <= verified.covered:
         return "the signature must cover " + ", ".join(COVERED)
-    if result.parameters.get("keyid") != client.member_id:
+    if verified.key_id != client.member_id:
         return "the request is signed by another member than X-Road-Client names"
-    created = dt.datetime.fromtimestamp(int(result.parameters["created"]), tz=dt.UTC)
+    created = dt.datetime.fromtimestamp(verified.created, tz=dt.UTC)
     if created - timezone.now() > skew:
         return "the signature was made in the future: check the clocks"
     return ""
