@@ -73,7 +73,34 @@ def drive(
     ok: tuple[bytes, ...] = (b"200",),
 ) -> dict[str, float | int | str]:
     """Send requests on ``concurrency`` keep-alive connections for ``seconds``."""
+    return _summary(*_drive(port, make, seconds=seconds, concurrency=concurrency, ok=ok))
 
+
+def drive_alternating(
+    port: int,
+    makes: dict[str, RequestFactory],
+    *,
+    seconds: float,
+    concurrency: int,
+    rounds: int = 8,
+) -> dict[str, dict[str, float | int | str]]:
+    """``drive`` each of ``makes`` for ``seconds`` in all, taking turns in ``rounds``
+    slices, so that a machine whose speed drifts during the run (a shared one does)
+    slows each of them alike; the figures of each name over all its slices."""
+    taken: dict[str, tuple[list[float], list[str], float]] = {name: ([], [], 0.0) for name in makes}
+    for _ in range(rounds):
+        for name, make in makes.items():
+            latencies, errors, elapsed = _drive(
+                port, make, seconds=seconds / rounds, concurrency=concurrency, ok=(b"200",)
+            )
+            kept = taken[name]
+            taken[name] = (kept[0] + latencies, kept[1] + errors, kept[2] + elapsed)
+    return {name: _summary(*figures) for name, figures in taken.items()}
+
+
+def _drive(
+    port: int, make: RequestFactory, *, seconds: float, concurrency: int, ok: tuple[bytes, ...]
+) -> tuple[list[float], list[str], float]:
     async def run() -> tuple[list[float], list[str], float]:
         latencies: list[float] = []
         errors: list[str] = []
@@ -86,7 +113,12 @@ def drive(
         )
         return latencies, errors, time.perf_counter() - started
 
-    latencies, errors, elapsed = asyncio.run(run())
+    return asyncio.run(run())
+
+
+def _summary(
+    latencies: list[float], errors: list[str], elapsed: float
+) -> dict[str, float | int | str]:
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     return {
         "requests": len(latencies),

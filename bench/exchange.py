@@ -8,8 +8,10 @@ fetch population/person for people who consented. Measures, in the same run:
   basis, schema check, call log and ledger entry): calls/s and latency, the added latency
   and the throughput ratio;
 - over HTTP against `ventanilla serve`: the X-Road endpoint `/r1/...` with requests
-  signed per request (RFC 9421, Ed25519, each with its own X-Road-Id), against a
-  bench-only view that calls the provider directly, on concurrent keep-alive connections;
+  signed per request (RFC 9421, Ed25519, each with its own X-Road-Id; signed before the
+  run, as another system's would be, so that the load generator on the same two cores
+  does the same work for both), against a bench-only view that calls the provider
+  directly, on concurrent keep-alive connections;
 - two nodes: node A (a copy of the government: its own database and files) has the
   population registry on node B (the server above). Threads of node A call
   `exchange_call`, which checks, signs, asks B's `/r1/...` (B verifies, checks and logs
@@ -18,18 +20,24 @@ fetch population/person for people who consented. Measures, in the same run:
   The two nodes share one signing key, as if both were one government's: B treats the
   benefits system as its own and checks the consent itself.
 
+In each set-up the direct and the mediated calls take turns, eight slices each, so that a
+drift in the machine's speed during the run (a shared machine's moves by a third) falls on
+both alike.
+
 Targets: added latency at p50 at most 5 ms; mediated throughput at least 40% of the
 direct call's; over HTTP (one node, and two) at least 100 calls/s with p99 under 1 s and
 0 errors.
 
     .venv/bin/python bench/exchange.py [--seconds 8] [--concurrency 16] [--workers 2]
-        [--node-threads 4] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+        [--node-threads 4] [--presign 2000]
+        [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import itertools
 import json
 import shutil
 import subprocess
@@ -40,7 +48,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from common import VENTANILLA, bench_env, drive, serving
+from common import VENTANILLA, bench_env, drive_alternating, serving
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 TARGET_ADDED_P50_MS = 5.0
@@ -70,22 +78,35 @@ from ventanilla.exchange.services import exchange_call
 ids, seconds = json.loads(sys.argv[1]), float(sys.argv[2])
 client = Subsystem.objects.get(member__member_code="social-security", code="benefits")
 
-def run(step):
-    times, started, n = [], time.perf_counter(), 0
-    while time.perf_counter() - started < seconds:
-        t = time.perf_counter()
-        step(ids[n % len(ids)])
-        times.append(time.perf_counter() - t)
-        n += 1
-    q = statistics.quantiles(times, n=100)
-    return {"calls_per_second": round(n / (time.perf_counter() - started), 1),
-            "p50_ms": round(q[49] * 1000, 3), "p95_ms": round(q[94] * 1000, 3),
-            "p99_ms": round(q[98] * 1000, 3)}
+def run(steps, rounds=8):
+    # Each step for `seconds` in all, taking turns in `rounds` slices (the machine's
+    # drift falls on both alike).
+    times = {name: [] for name in steps}
+    spent = dict.fromkeys(steps, 0.0)
+    for _ in range(rounds):
+        for name, step in steps.items():
+            started = time.perf_counter()
+            while time.perf_counter() - started < seconds / rounds:
+                t = time.perf_counter()
+                step(ids[len(times[name]) % len(ids)])
+                times[name].append(time.perf_counter() - t)
+            spent[name] += time.perf_counter() - started
+    result = {}
+    for name, taken in times.items():
+        q = statistics.quantiles(taken, n=100)
+        result[name] = {"calls_per_second": round(len(taken) / spent[name], 1),
+                        "p50_ms": round(q[49] * 1000, 3), "p95_ms": round(q[94] * 1000, 3),
+                        "p99_ms": round(q[98] * 1000, 3)}
+    return result
 
-direct = run(providers.LOCAL["population/person"])
-mediated = run(lambda nid: exchange_call(client=client, service_code="population/person",
-                                         national_id=nid, purpose="benefit-assessment"))
-print(json.dumps({"direct": direct, "mediated": mediated}))
+def mediated(nid):
+    exchange_call(client=client, service_code="population/person", national_id=nid,
+                  purpose="benefit-assessment")
+
+for nid in ids:  # warm both: each person's first look-up
+    providers.LOCAL["population/person"](nid)
+    mediated(nid)
+print(json.dumps(run({"direct": providers.LOCAL["population/person"], "mediated": mediated})))
 """
 
 TWO_NODES = """
@@ -108,8 +129,8 @@ def mediated(nid):
     return exchange_call(client=client, service_code="population/person", national_id=nid,
                          purpose="benefit-assessment").data
 
-def run(step):
-    times, errors, deadline = [], [], time.perf_counter() + seconds
+def run(step, slice_seconds, times, errors):
+    deadline = time.perf_counter() + slice_seconds
     def work(first):
         n = first
         while time.perf_counter() < deadline:
@@ -125,25 +146,40 @@ def run(step):
     workers = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
     for worker in workers: worker.start()
     for worker in workers: worker.join()
-    times.sort()
-    q = lambda p: round(times[min(len(times) - 1, int(len(times) * p))] * 1000, 2)
-    return {"calls_per_second": round(len(times) / (time.perf_counter() - started), 1),
-            "p50_ms": q(0.50), "p95_ms": q(0.95), "p99_ms": q(0.99),
-            "errors": len(errors), "first_error": errors[0] if errors else None}
+    return time.perf_counter() - started
 
-run(direct); run(mediated)  # warm both (connections, caches)
-print(json.dumps({"direct": run(direct), "mediated": run(mediated)}))
+def alternating(steps, rounds=8):
+    # Each step for `seconds` in all, taking turns in `rounds` slices.
+    taken = {name: ([], [], 0.0) for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            times, errors, spent = taken[name]
+            taken[name] = (times, errors, spent + run(step, seconds / rounds, times, errors))
+    result = {}
+    for name, (times, errors, spent) in taken.items():
+        times.sort()
+        q = lambda p: round(times[min(len(times) - 1, int(len(times) * p))] * 1000, 2)
+        result[name] = {"calls_per_second": round(len(times) / spent, 1),
+                        "p50_ms": q(0.50), "p95_ms": q(0.95), "p99_ms": q(0.99),
+                        "errors": len(errors), "first_error": errors[0] if errors else None}
+    return result
+
+alternating({"direct": direct, "mediated": mediated}, rounds=1)  # warm both
+print(json.dumps(alternating({"direct": direct, "mediated": mediated})))
 """
 
 PATH = "/r1/DEMO/GOV/civil-registry/population/person/{subject}?purpose=benefit-assessment"
 CLIENT = "DEMO/GOV/social-security/benefits"
 
 
-def _signed(port: int, ids: list[str], key: Ed25519PrivateKey):  # type: ignore[no-untyped-def]
-    """A request factory: each request its own X-Road-Id, signed as RFC 9421 says."""
+def _signed(port: int, ids: list[str], key: Ed25519PrivateKey, *, ahead: int):  # type: ignore[no-untyped-def]
+    """A request factory: each request its own X-Road-Id, signed as RFC 9421 says. The
+    first ``ahead`` requests are signed before the run, so that the load generator, on
+    the same cores as the server, spends no more time on a mediated request than on a
+    direct one; any beyond them are signed as they go."""
 
-    def make(connection: int, number: int) -> bytes:
-        path = PATH.format(subject=ids[(connection * 7919 + number) % len(ids)])
+    def sign(number: int) -> bytes:
+        path = PATH.format(subject=ids[(number * 7919) % len(ids)])
         x_road_id = uuid.uuid4().hex
         params = (
             '("@method" "@target-uri" "x-road-client" "x-road-id")'
@@ -160,6 +196,13 @@ def _signed(port: int, ids: list[str], key: Ed25519PrivateKey):  # type: ignore[
             f"X-Road-Client: {CLIENT}\r\nX-Road-Id: {x_road_id}\r\n"
             f"Signature-Input: sig1={params}\r\nSignature: sig1=:{signature}:\r\n\r\n"
         ).encode()
+
+    ready = [sign(number) for number in range(ahead)]
+    ready.reverse()
+    taken = itertools.count(ahead)
+
+    def make(_connection: int, _number: int) -> bytes:
+        return ready.pop() if ready else sign(next(taken))
 
     return make
 
@@ -210,6 +253,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--node-threads", type=int, default=4)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--presign", type=int, default=2000, help="requests signed ahead per second of the run"
+    )
     args = parser.parse_args()
 
     database_url = _fresh_database(args.database_url) if args.database_url else ""
@@ -226,12 +272,19 @@ def main() -> int:
     seed = (Path(env["VENTANILLA_DATA_DIR"]) / "exchange_signing_key").read_text().strip()
     key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed))
     with serving(env, args.workers) as port:
-        drive(port, _direct(ids), seconds=1.0, concurrency=args.concurrency)
-        direct_http = drive(port, _direct(ids), seconds=args.seconds, concurrency=args.concurrency)
-        drive(port, _signed(port, ids, key), seconds=1.0, concurrency=args.concurrency)
-        mediated_http = drive(
-            port, _signed(port, ids, key), seconds=args.seconds, concurrency=args.concurrency
+        drive_alternating(
+            port,
+            {"direct": _direct(ids), "mediated": _signed(port, ids, key, ahead=0)},
+            seconds=2.0,
+            concurrency=args.concurrency,
+            rounds=1,
         )
+        makes = {
+            "direct": _direct(ids),
+            "mediated": _signed(port, ids, key, ahead=int(args.presign * args.seconds)),
+        }
+        http = drive_alternating(port, makes, seconds=args.seconds, concurrency=args.concurrency)
+        direct_http, mediated_http = http["direct"], http["mediated"]
         two_nodes = json.loads(
             _run(
                 [
