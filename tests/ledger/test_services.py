@@ -19,6 +19,7 @@ from ventanilla.ledger.models import Checkpoint, Entry, Tile
 from ventanilla.ledger.services import (
     canonical_json,
     ledger_append,
+    ledger_append_index,
     ledger_checkpoint,
     ledger_pending,
     ledger_prepare,
@@ -76,8 +77,10 @@ def test_the_stored_entry_is_the_one_returned_byte_for_byte(db: None) -> None:
     with transaction.atomic():
         first = ledger_append(kind="tests.thing.happened", body={"note": "ñandú ✓"})
         second = ledger_append(kind="tests.thing.happened", body={})
-    assert (first.leaf_index, second.leaf_index) == (0, 1)
-    for entry in (first, second):
+        prepared = ledger_prepare(kind="tests.thing.happened", body={"n": 3}, subject="s")
+        third = prepared.entry(ledger_append_index(prepared))  # the mediator's way
+    assert (first.leaf_index, second.leaf_index, third.leaf_index) == (0, 1, 2)
+    for entry in (first, second, third):
         stored = Entry.objects.get(pk=entry.leaf_index)
         assert stored.data == entry.data
         assert bytes(stored.leaf_hash) == bytes(entry.leaf_hash)

@@ -56,7 +56,7 @@ from ventanilla.ledger.pseudonyms import official_reference, subject_reference
 from ventanilla.ledger.services import (
     APPEND_FUNCTION,
     ledger_append,
-    ledger_append_prepared,
+    ledger_append_index,
     ledger_prepare,
 )
 
@@ -601,7 +601,7 @@ def _log(
     with transaction.atomic(durable=True):
         if x_road_id:  # unique: the same request twice at once fails here
             hotsql.execute(_SEEN_INSERT, [x_road_id, db.ops.adapt_datetimefield_value(now)])
-        call.ledger_index = ledger_append_prepared(append).leaf_index
+        call.ledger_index = ledger_append_index(append)
         row = hotsql.fetch_one(
             _call_insert(seen=False, ledger=False), [*_call_values(call), call.ledger_index]
         )
