@@ -9,8 +9,8 @@ fetch population/person for people who consented. Measures, in the same run:
   and the throughput ratio;
 - over HTTP against `ventanilla serve`: the X-Road endpoint `/r1/...` with requests
   signed per request (RFC 9421, Ed25519, each with its own X-Road-Id; signed before the
-  run, as another system's would be, so that the load generator on the same two cores
-  does the same work for both), against a bench-only view that calls the provider
+  run: signing is the calling system's work, on its own machine, and the load generator
+  here shares the server's two cores), against a bench-only view that calls the provider
   directly, on concurrent keep-alive connections;
 - two nodes: node A (a copy of the government: its own database and files) has the
   population registry on node B (the server above). Threads of node A call
