@@ -83,6 +83,7 @@ def drive_alternating(
     seconds: float,
     concurrency: int,
     rounds: int = 8,
+    ok: tuple[bytes, ...] = (b"200",),
 ) -> dict[str, dict[str, float | int | str]]:
     """``drive`` each of ``makes`` for ``seconds`` in all, taking turns in ``rounds``
     slices, so that a machine whose speed drifts during the run (a shared one does)
@@ -91,7 +92,7 @@ def drive_alternating(
     for _ in range(rounds):
         for name, make in makes.items():
             latencies, errors, elapsed = _drive(
-                port, make, seconds=seconds / rounds, concurrency=concurrency, ok=(b"200",)
+                port, make, seconds=seconds / rounds, concurrency=concurrency, ok=ok
             )
             kept = taken[name]
             taken[name] = (kept[0] + latencies, kept[1] + errors, kept[2] + elapsed)
