@@ -251,3 +251,17 @@ def test_the_bucket_prefix_can_change_and_endpoint_and_region_are_optional(
     )
     assert config["OPTIONS"]["location"] == "ventanilla/evidence"
     assert (config["OPTIONS"]["endpoint_url"], config["OPTIONS"]["region_name"]) == (None, None)
+
+
+def test_the_exchanges_certificate_authorities_must_be_a_file(tmp_path: Path) -> None:
+    missing = tmp_path / "federation-ca.pem"
+    env = {"VENTANILLA_DATA_DIR": str(tmp_path), "VENTANILLA_EXCHANGE_CA_FILE": str(missing)}
+
+    refused = _run(env)
+    missing.write_text("-----BEGIN CERTIFICATE-----\n")
+    taken = _run(env, PRINT.replace("settings.SECRET_KEY", "settings.VENTANILLA_EXCHANGE_CA_FILE"))
+
+    assert refused.returncode != 0
+    assert f"VENTANILLA_EXCHANGE_CA_FILE names {missing}, which is not a file" in refused.stderr
+    assert taken.returncode == 0, taken.stderr
+    assert taken.stdout.split()[0] == str(missing)

@@ -336,6 +336,14 @@ VENTANILLA_EXCHANGE_INSTANCE = os.environ.get("VENTANILLA_EXCHANGE_INSTANCE", "D
 VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS = int(
     os.environ.get("VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS", "300")
 )
+# Certificate authorities (a PEM file) this node trusts, besides the system's, for the
+# HTTPS certificates of the nodes and security servers it calls: a federation's own.
+VENTANILLA_EXCHANGE_CA_FILE = os.environ.get("VENTANILLA_EXCHANGE_CA_FILE", "").strip()
+if VENTANILLA_EXCHANGE_CA_FILE and not Path(VENTANILLA_EXCHANGE_CA_FILE).is_file():
+    raise ImproperlyConfigured(
+        f"VENTANILLA_EXCHANGE_CA_FILE names {VENTANILLA_EXCHANGE_CA_FILE}, which is not a file: "
+        "give the PEM file of the certificate authorities to trust, or leave it empty."
+    )
 # The agency that is the central digital office: its officials (with TOTP, as every
 # official) see the whole exchange, every member's systems, rights and calls.
 VENTANILLA_CENTRAL_OFFICE = os.environ.get("VENTANILLA_CENTRAL_OFFICE", "digital-office").strip()

@@ -1,15 +1,26 @@
 """Providers on another node, reached over HTTP the X-Road way: the request signed by this
 node for the client's member (RFC 9421), the answer or X-Road's error read back into the
-mediator's typed errors. The only HTTP client of the exchange."""
+mediator's typed errors. The only HTTP client of the exchange.
+
+Requests go through one urllib3 pool per process: connections to a node are kept open
+and reused (thread-safe), and HTTPS uses one TLS context, built once. A new connection and
+context per request, as ``urllib.request.urlopen`` makes them, cost more than the call
+itself: loading the system's certificate authorities alone takes tens of milliseconds
+(bench/exchange.py, two nodes). Nothing is retried or redirected here: a signed request
+is valid once (its X-Road-Id), so the mediator's own retry signs a new one.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
-import urllib.error
+import os
+import ssl
 import urllib.parse
-import urllib.request
 from typing import Any
 
+import urllib3
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ventanilla.core.errors import (
@@ -58,24 +69,69 @@ def remote_fetch(
     url = f"{service.remote_url.rstrip('/')}/{path}?{urllib.parse.urlencode({'purpose': purpose})}"
     headers = request_headers(client=client, user_id=user_reference, issue=case_reference)
     sign_request(method="GET", url=url, headers=headers, member_id=str(client.member))
-    request = urllib.request.Request(url, headers=headers, method="GET")  # noqa: S310 - http(s) only, checked by the model's URLField
     try:
-        with urllib.request.urlopen(request, timeout=service.timeout_seconds) as response:  # noqa: S310
-            data: dict[str, Any] = json.loads(response.read())
-            return data
-    except urllib.error.HTTPError as error:
-        kind = error.headers.get("X-Road-Error", "")
-        try:
-            message = json.loads(error.read()).get("message", "")
-        except ValueError:
-            message = ""
-        refusal = REFUSALS.get(kind)
-        if refusal is not None:
-            raise refusal(message or _("The registry refused the request.")) from None
-        raise ExchangeProviderFailedError(
-            _("The registry's node answered %(status)s.") % {"status": error.code}
-        ) from None
-    except TimeoutError:
-        raise ExchangeProviderTimeoutError(_("The registry did not answer in time.")) from None
-    except (urllib.error.URLError, ValueError) as error:
+        response = _pool().request(
+            "GET",
+            url,
+            headers=headers,
+            timeout=service.timeout_seconds,
+            retries=False,
+            redirect=False,
+        )
+    except urllib3.exceptions.NewConnectionError as error:  # urllib3 counts it a timeout
         raise ExchangeProviderFailedError(_("The registry could not answer.")) from error
+    except urllib3.exceptions.TimeoutError:
+        raise ExchangeProviderTimeoutError(_("The registry did not answer in time.")) from None
+    except urllib3.exceptions.HTTPError as error:
+        raise ExchangeProviderFailedError(_("The registry could not answer.")) from error
+    if response.status == 200:
+        try:
+            data: dict[str, Any] = json.loads(response.data)  # the mediator checks its schema
+        except ValueError as error:
+            raise ExchangeProviderFailedError(_("The registry could not answer.")) from error
+        return data
+    refusal = REFUSALS.get(response.headers.get("X-Road-Error", ""))
+    if refusal is not None:
+        raise refusal(_error_message(response.data) or _("The registry refused the request."))
+    raise ExchangeProviderFailedError(
+        _("The registry's node answered %(status)s.") % {"status": response.status}
+    )
+
+
+def _error_message(body: bytes) -> str:
+    """The message of an X-Road error answer (a JSON object), or ""."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return ""
+    message = answer.get("message", "") if isinstance(answer, dict) else ""
+    return message if isinstance(message, str) else ""
+
+
+# How many nodes a process keeps connections to, and how many it keeps open to each (as
+# many as threads may call one node at once; more are opened when needed, not kept).
+NODES_KEPT = 32
+CONNECTIONS_PER_NODE = 8
+
+
+def _pool() -> urllib3.PoolManager:
+    """This process's pool (a forked worker makes its own: sockets are not shared)."""
+    return _pool_of(os.getpid())
+
+
+@functools.cache
+def _pool_of(pid: int) -> urllib3.PoolManager:
+    return urllib3.PoolManager(
+        num_pools=NODES_KEPT, maxsize=CONNECTIONS_PER_NODE, ssl_context=tls_context()
+    )
+
+
+def tls_context() -> ssl.SSLContext:
+    """How this node checks another node's certificate over HTTPS: the system's
+    certificate authorities, and those in ``VENTANILLA_EXCHANGE_CA_FILE`` (a federation's
+    own authority); the host name must match, TLS 1.2 at least."""
+    context = ssl.create_default_context()
+    if settings.VENTANILLA_EXCHANGE_CA_FILE:
+        context.load_verify_locations(cafile=settings.VENTANILLA_EXCHANGE_CA_FILE)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
