@@ -68,6 +68,7 @@ class Node:
     url: str = ""
     answer: Callable[[], Answer] = lambda: (200, {}, json.dumps(PERSON).encode())
     pause: float = 0.0
+    idle_timeout: float | None = None  # how long it keeps an idle connection open
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     connections: int = 0
 
@@ -78,6 +79,7 @@ def _serve(node: Node, tls: ssl.SSLContext | None = None) -> Iterator[Node]:
 
         def setup(self) -> None:
             node.connections += 1
+            self.timeout = node.idle_timeout
             super().setup()
 
         def do_GET(self) -> None:
@@ -165,6 +167,17 @@ def test_calls_to_a_node_reuse_one_kept_connection(
     assert len({headers["X-Road-Id"] for _path, headers in node.requests}) == 3
     assert node.connections == 1
     assert list(Call.objects.values_list("outcome", flat=True)) == ["completed"] * 3
+
+
+def test_a_connection_the_other_node_closed_meanwhile_is_replaced(
+    remote: DataService, mediator: dict[str, Any], node: Node
+) -> None:
+    node.idle_timeout = 0.1
+    assert _fetch(remote, mediator) == PERSON
+    time.sleep(0.5)  # the node has closed the kept connection
+
+    assert _fetch(remote, mediator) == PERSON
+    assert (len(node.requests), node.connections) == (2, 2)
 
 
 @pytest.mark.parametrize(
