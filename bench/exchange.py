@@ -338,13 +338,13 @@ def main() -> int:
     missed = [name for name, ok in met.items() if not ok]
     print(
         f"exchange ({result['database']}): in-process direct {direct['calls_per_second']}/s, "
-        f"mediated {mediated['calls_per_second']}/s ({ratio:.0%}), added p50 {added_p50} ms; "
+        f"mediated {mediated['calls_per_second']}/s ({ratio:.1%}), added p50 {added_p50} ms; "
         f"HTTP direct {direct_http['requests_per_second']}/s, mediated "
         f"{mediated_http['requests_per_second']}/s (p99 {mediated_http['p99_ms']} ms, "
         f"{mediated_http['errors']} errors; "
         f"{mediated_http['requests_per_second'] / TARGET_HTTP:.1f}x the 100/s floor, "
-        f"ratio {http_ratio:.0%}); two nodes direct {nodes_direct['calls_per_second']}/s, "
-        f"mediated {nodes_mediated['calls_per_second']}/s ({nodes_ratio:.0%}, p99 "
+        f"ratio {http_ratio:.1%}); two nodes direct {nodes_direct['calls_per_second']}/s, "
+        f"mediated {nodes_mediated['calls_per_second']}/s ({nodes_ratio:.1%}, p99 "
         f"{nodes_mediated['p99_ms']} ms, {nodes_mediated['errors']} errors) - "
         + ("targets met" if not missed else "NOT MET: " + ", ".join(missed))
     )
