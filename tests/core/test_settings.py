@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from tests.exchange.test_adapters import certificate
 
 PRINT = (
     "import django; from django.conf import settings; django.setup(); "
@@ -253,15 +257,40 @@ def test_the_bucket_prefix_can_change_and_endpoint_and_region_are_optional(
     assert (config["OPTIONS"]["endpoint_url"], config["OPTIONS"]["region_name"]) == (None, None)
 
 
-def test_the_exchanges_certificate_authorities_must_be_a_file(tmp_path: Path) -> None:
-    missing = tmp_path / "federation-ca.pem"
-    env = {"VENTANILLA_DATA_DIR": str(tmp_path), "VENTANILLA_EXCHANGE_CA_FILE": str(missing)}
+@pytest.mark.parametrize(
+    "content",
+    [None, b"", b"-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n"],
+    ids=["missing", "empty", "not a certificate"],
+)
+def test_the_exchanges_certificate_authorities_must_be_a_pem_file_of_them(
+    tmp_path: Path, content: bytes | None
+) -> None:
+    ca_file = tmp_path / "federation-ca.pem"
+    if content is not None:
+        ca_file.write_bytes(content)
 
-    refused = _run(env)
-    missing.write_text("-----BEGIN CERTIFICATE-----\n")
-    taken = _run(env, PRINT.replace("settings.SECRET_KEY", "settings.VENTANILLA_EXCHANGE_CA_FILE"))
+    result = _run(
+        {"VENTANILLA_DATA_DIR": str(tmp_path), "VENTANILLA_EXCHANGE_CA_FILE": str(ca_file)}
+    )
 
-    assert refused.returncode != 0
-    assert f"VENTANILLA_EXCHANGE_CA_FILE names {missing}, which is not a file" in refused.stderr
-    assert taken.returncode == 0, taken.stderr
-    assert taken.stdout.split()[0] == str(missing)
+    assert result.returncode != 0
+    assert (
+        f"VENTANILLA_EXCHANGE_CA_FILE names {ca_file}, which is not a readable PEM file of "
+        "certificates" in result.stderr
+    )
+
+
+def test_the_exchanges_certificate_authorities_are_taken_from_a_pem_file(tmp_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    ca_file = tmp_path / "federation-ca.pem"
+    ca_file.write_bytes(
+        certificate("Demoland federation CA", key, None, key).public_bytes(Encoding.PEM)
+    )
+
+    result = _run(
+        {"VENTANILLA_DATA_DIR": str(tmp_path), "VENTANILLA_EXCHANGE_CA_FILE": str(ca_file)},
+        PRINT.replace("settings.SECRET_KEY", "settings.VENTANILLA_EXCHANGE_CA_FILE"),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == str(ca_file)

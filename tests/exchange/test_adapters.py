@@ -247,9 +247,11 @@ def test_a_node_nobody_answers_at_is_a_failure_not_a_timeout(
 # --- HTTPS, with a federation's own certificate authority ---
 
 
-def _certificate(
+def certificate(
     subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Certificate | None, signer: Any
 ) -> x509.Certificate:
+    """A day's certificate for ``key``: an authority's own (``issuer`` None), or a server's
+    for 127.0.0.1 that ``issuer`` signs with its key ``signer``."""
     now = dt.datetime.now(dt.UTC)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
     builder = (
@@ -300,12 +302,12 @@ def tls_node(tmp_path: Path) -> Iterator[tuple[Node, Path]]:
     """A node serving HTTPS with a certificate from its own authority; the authority's
     certificate is in the PEM file given with it."""
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _certificate("Demoland federation CA", ca_key, None, ca_key)
+    ca = certificate("Demoland federation CA", ca_key, None, ca_key)
     key = ec.generate_private_key(ec.SECP256R1())
-    certificate = _certificate("node-b", key, ca, ca_key)
+    node_certificate = certificate("node-b", key, ca, ca_key)
     (tmp_path / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     (tmp_path / "node.pem").write_bytes(
-        certificate.public_bytes(serialization.Encoding.PEM)
+        node_certificate.public_bytes(serialization.Encoding.PEM)
         + key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,

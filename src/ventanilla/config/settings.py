@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import ssl
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -339,11 +340,15 @@ VENTANILLA_EXCHANGE_MAX_SKEW_SECONDS = int(
 # Certificate authorities (a PEM file) this node trusts, besides the system's, for the
 # HTTPS certificates of the nodes and security servers it calls: a federation's own.
 VENTANILLA_EXCHANGE_CA_FILE = os.environ.get("VENTANILLA_EXCHANGE_CA_FILE", "").strip()
-if VENTANILLA_EXCHANGE_CA_FILE and not Path(VENTANILLA_EXCHANGE_CA_FILE).is_file():
-    raise ImproperlyConfigured(
-        f"VENTANILLA_EXCHANGE_CA_FILE names {VENTANILLA_EXCHANGE_CA_FILE}, which is not a file: "
-        "give the PEM file of the certificate authorities to trust, or leave it empty."
-    )
+if VENTANILLA_EXCHANGE_CA_FILE:
+    try:  # read now, so that a wrong file stops the start, not every call to another node
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(VENTANILLA_EXCHANGE_CA_FILE)
+    except (OSError, ssl.SSLError):
+        raise ImproperlyConfigured(
+            f"VENTANILLA_EXCHANGE_CA_FILE names {VENTANILLA_EXCHANGE_CA_FILE}, which is not a "
+            "readable PEM file of certificates: give the certificate authorities to trust, or "
+            "leave it empty."
+        ) from None
 # The agency that is the central digital office: its officials (with TOTP, as every
 # official) see the whole exchange, every member's systems, rights and calls.
 VENTANILLA_CENTRAL_OFFICE = os.environ.get("VENTANILLA_CENTRAL_OFFICE", "digital-office").strip()
