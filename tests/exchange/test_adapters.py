@@ -244,6 +244,40 @@ def test_a_node_nobody_answers_at_is_a_failure_not_a_timeout(
         _fetch(remote, mediator)
 
 
+@pytest.fixture
+def proxy(node: Node, monkeypatch: pytest.MonkeyPatch, fresh_pool: None) -> Node:
+    """``node`` is the proxy the environment names for HTTP (it answers as the node)."""
+    for name in ("http_proxy", "https_proxy", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", node.url)
+    return node
+
+
+def test_calls_go_through_the_proxy_the_environment_names(
+    mediator: dict[str, Any], proxy: Node
+) -> None:
+    service = mediator["service"]
+    service.remote_url = "http://registry.invalid:8000"  # only the proxy can reach it
+
+    assert _fetch(service, mediator) == PERSON
+    [(target, headers)] = proxy.requests
+    assert target.startswith("http://registry.invalid:8000/r1/TEST/GOV/registry/")
+    assert headers["X-Road-Client"] == "TEST/GOV/treasury/benefits"
+
+
+def test_a_host_no_proxy_names_is_called_directly(
+    mediator: dict[str, Any], proxy: Node, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    service = mediator["service"]
+    service.remote_url = f"http://127.0.0.1:{_free_port()}"  # nobody answers there
+
+    with pytest.raises(ExchangeProviderFailedError, match="could not answer"):
+        _fetch(service, mediator)
+    assert proxy.requests == []
+
+
 # --- HTTPS, with a federation's own certificate authority ---
 
 
@@ -322,10 +356,13 @@ def tls_node(tmp_path: Path) -> Iterator[tuple[Node, Path]]:
 
 @pytest.fixture
 def fresh_pool() -> Iterator[None]:
-    """The pool (and its TLS context) built anew for the test's settings, and after."""
+    """The pools (their TLS context and proxy) built anew for the test's settings and
+    environment, and after."""
     adapters._pool_of.cache_clear()
+    adapters._environment_proxies.cache_clear()
     yield
     adapters._pool_of.cache_clear()
+    adapters._environment_proxies.cache_clear()
 
 
 def test_https_to_a_node_certified_by_the_federations_own_authority(

@@ -17,6 +17,7 @@ import json
 import os
 import ssl
 import urllib.parse
+import urllib.request
 from typing import Any
 
 import urllib3
@@ -70,7 +71,7 @@ def remote_fetch(
     headers = request_headers(client=client, user_id=user_reference, issue=case_reference)
     sign_request(method="GET", url=url, headers=headers, member_id=str(client.member))
     try:
-        response = _pool().request(
+        response = _pool(url).request(
             "GET",
             url,
             headers=headers,
@@ -114,13 +115,32 @@ NODES_KEPT = 32
 CONNECTIONS_PER_NODE = 8
 
 
-def _pool() -> urllib3.PoolManager:
-    """This process's pool (a forked worker makes its own: sockets are not shared)."""
-    return _pool_of(os.getpid())
+def _pool(url: str) -> urllib3.PoolManager:
+    """This process's pool for ``url`` (a forked worker makes its own: sockets are not
+    shared). It goes through the proxy the environment names for the scheme
+    (``HTTP_PROXY``, ``HTTPS_PROXY``) unless ``NO_PROXY`` names the host, as urllib
+    decides; read once per process."""
+    pid = os.getpid()
+    proxies = _environment_proxies(pid)
+    parts = urllib.parse.urlsplit(url)
+    proxy = proxies.get(parts.scheme, "")
+    # urllib's own NO_PROXY rule (in the standard library, not in its type stubs)
+    if proxy and urllib.request.proxy_bypass_environment(parts.netloc, proxies):  # type: ignore[attr-defined]
+        proxy = ""
+    return _pool_of(pid, proxy)
 
 
 @functools.cache
-def _pool_of(pid: int) -> urllib3.PoolManager:
+def _environment_proxies(pid: int) -> dict[str, str]:
+    return urllib.request.getproxies_environment()
+
+
+@functools.cache
+def _pool_of(pid: int, proxy: str) -> urllib3.PoolManager:
+    if proxy:
+        return urllib3.ProxyManager(
+            proxy, num_pools=NODES_KEPT, maxsize=CONNECTIONS_PER_NODE, ssl_context=tls_context()
+        )
     return urllib3.PoolManager(
         num_pools=NODES_KEPT, maxsize=CONNECTIONS_PER_NODE, ssl_context=tls_context()
     )
