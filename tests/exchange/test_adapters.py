@@ -26,6 +26,7 @@ from cryptography.x509.oid import NameOID
 from django.test import override_settings
 from django.utils.datastructures import CaseInsensitiveMapping
 
+from tests.exchange.test_mediator import _call
 from tests.exchange.test_two_nodes import _free_port
 from ventanilla.core.errors import (
     ExchangeError,
@@ -37,7 +38,6 @@ from ventanilla.core.errors import (
 )
 from ventanilla.exchange import adapters
 from ventanilla.exchange.models import Call, DataService
-from ventanilla.exchange.services import exchange_call
 from ventanilla.exchange.signing import COVERED, Keys, Message, verify_request
 
 pytestmark = pytest.mark.django_db
@@ -155,13 +155,7 @@ def test_calls_to_a_node_reuse_one_kept_connection(
     remote: DataService, mediator: dict[str, Any], node: Node, case: Any
 ) -> None:
     for _ in range(3):
-        exchange_call(
-            client=mediator["client"],
-            service_code="population/person",
-            national_id=case.applicant.national_id,
-            purpose="benefit-assessment",
-            case_reference=case.reference,
-        )
+        _call(mediator, case.applicant.national_id, case_reference=case.reference)
 
     assert len(node.requests) == 3
     assert len({headers["X-Road-Id"] for _path, headers in node.requests}) == 3
